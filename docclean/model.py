@@ -99,10 +99,11 @@ class Finding:
     applied: bool
     suggestion: str | None = None
     safety: FixSafety | None = field(default=None, compare=False)
+    part: str | None = field(default=None, compare=False)  # where in a container file (.docx part)
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as plain JSON-ready data, with exactly the keys of ``FINDING_KEYS``."""
-        return {
+        """The finding as plain JSON-ready data: the keys of ``FINDING_KEYS`` (plus ``part`` for .docx)."""
+        data: dict[str, Any] = {
             "rule": self.rule,
             "category": self.category,
             "severity": self.severity.value,
@@ -119,6 +120,9 @@ class Finding:
             "applied": self.applied,
             "suggestion": self.suggestion,
         }
+        if self.part is not None:
+            data["part"] = self.part
+        return data
 
     @property
     def fixable(self) -> bool:
