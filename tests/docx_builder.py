@@ -1,0 +1,211 @@
+"""Builds resold Word documents the way resellers make them (python-docx + raw WordprocessingML).
+
+``reseller_document(path)`` writes the canonical kind: a banner paragraph at the top, a title,
+real paragraphs whose text is split across bold/coloured/sized runs, a QQ credit line in the
+footer, a "仅供学习 禁止外传" VML text watermark in the header, an ad in a text box (DrawingML with a
+VML fallback), a hyperlink to a reseller site, and the reseller as author and company.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt, RGBColor
+
+BANNER = "仅供学习 禁止外传 用后删除"
+TITLE = "经开区副主任2020年述职述廉述学报告"
+CREDIT = "酷乐文行整理，咨询QQ206157060"
+FOOTER_AD = "某某文库整理，咨询QQ12345678"
+WATERMARK = "仅供学习 禁止外传"
+TEXTBOX_AD = "更多资料请加微信：wx12345"
+RESELLER_URL = "http://www.kulewx.com/doc/123"
+LINK_TEXT = "述职报告写作要点"
+PARA1 = ("2020年，在经开区党工委的正确领导下，", "我紧紧围绕", "中心工作", "，较好地完成各项任务。")
+PARA2 = "一、率先垂范，全力抓好疫情防控"
+PARA3 = "二、加强学习，不断提高个人素质。"
+CELL_TEXT = "项目负责人"
+NESTED_CELL_TEXT = "嵌套表格内容"
+
+EXPECTED_BODY = "\n".join(
+    [TITLE, "".join(PARA1), PARA2, f"详见{LINK_TEXT}。", CELL_TEXT, NESTED_CELL_TEXT, "", PARA3, ""]
+)
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+V_NS = "urn:schemas-microsoft-com:vml"
+O_NS = "urn:schemas-microsoft-com:office:office"
+
+
+def vml_text_watermark(text: str, *, shape_id: str = "PowerPlusWaterMarkObject357922611", sdt: bool = True) -> str:
+    """A Word-style VML WordArt watermark paragraph (optionally inside a "Watermarks" sdt)."""
+    para = (
+        f'<w:p {nsdecls("w")} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+        '<w:r><w:rPr><w:noProof/></w:rPr><w:pict>'
+        '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+        f'<v:shape id="{shape_id}" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:412.4pt;height:164.95pt;rotation:315;'
+        'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+        'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+        'fillcolor="silver" stroked="f"><v:fill opacity=".5"/>'
+        f'<v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string="{text}"/></v:shape>'
+        "</w:pict></w:r></w:p>"
+    )
+    if not sdt:
+        return para
+    inner = para.replace(f'<w:p {nsdecls("w")} xmlns:v="{V_NS}" xmlns:o="{O_NS}">', "<w:p>")
+    return (
+        f'<w:sdt {nsdecls("w")} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:sdtPr><w:id w:val="-1"/>'
+        '<w:docPartObj><w:docPartGallery w:val="Watermarks"/><w:docPartUnique/></w:docPartObj></w:sdtPr>'
+        f"<w:sdtContent>{inner}</w:sdtContent></w:sdt>"
+    )
+
+
+def textbox_run(text: str, *, bold: bool = True) -> str:
+    """A run holding a floating text box: DrawingML in mc:Choice, the same text as VML in mc:Fallback."""
+    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    body = f'<w:p><w:r>{rpr}<w:t>{text}</w:t></w:r></w:p>'
+    return (
+        f'<w:r {nsdecls("w", "a", "wp")} xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}" xmlns:v="{V_NS}" '
+        f'xmlns:o="{O_NS}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="251659264" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="2286000" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        '<wp:docPr id="101" name="文本框 1"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2286000" cy="457200"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+        f"<wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        '<mc:Fallback><w:pict><v:shape id="TextBox1" o:spid="_x0000_s1026" type="#_x0000_t202" '
+        'style="position:absolute;width:180pt;height:36pt"><v:textbox>'
+        f"<w:txbxContent>{body}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def add_hyperlink(paragraph: docx.text.paragraph.Paragraph, url: str, text: str) -> None:
+    """Append an external hyperlink run (Hyperlink character style) to ``paragraph``."""
+    rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = parse_xml(
+        f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/>'
+        f'<w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr><w:t>{text}</w:t></w:r></w:hyperlink>'
+    )
+    paragraph._p.append(link)
+
+
+def add_page_field(paragraph: docx.text.paragraph.Paragraph) -> None:
+    """Append a complex PAGE field (begin / instr / separate / result / end)."""
+    for xml in (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        "<w:r><w:t>1</w:t></w:r>",
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml.replace("<w:r>", f'<w:r {nsdecls("w")}>', 1)))
+
+
+def reseller_document(path: str | Path) -> Path:
+    """Write the canonical resold document to ``path``."""
+    document = docx.Document()
+    body = document.add_paragraph()
+    banner = body.add_run(BANNER)
+    banner.bold = True
+    banner.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+    document.add_paragraph()
+    document.add_heading(TITLE, level=1)
+    credit = document.add_paragraph()
+    for piece in ("酷乐", "文行整理，", "咨询QQ", "2061", "57060"):
+        credit.add_run(piece).italic = True
+    para = document.add_paragraph()
+    first = para.add_run(PARA1[0])
+    first.font.size = Pt(12)
+    bold = para.add_run(PARA1[1])
+    bold.bold = True
+    coloured = para.add_run(PARA1[2])
+    coloured.font.color.rgb = RGBColor(0x12, 0x34, 0x56)
+    coloured.font.name = "SimHei"
+    coloured.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    para.add_run(PARA1[3])
+    ad = document.add_paragraph()
+    ad._p.append(parse_xml(textbox_run(TEXTBOX_AD)))
+    document.add_paragraph(PARA2, style="Heading 2")
+    linked = document.add_paragraph("详见")
+    add_hyperlink(linked, RESELLER_URL, LINK_TEXT)
+    linked.add_run("。")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = CELL_TEXT
+    cell = table.cell(1, 0)
+    inner = cell.add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = NESTED_CELL_TEXT
+    # a cell whose only paragraph is junk: the paragraph must stay (emptied)
+    cell.paragraphs[0].text = "咨询QQ99887766"
+    document.add_paragraph(PARA3)
+    document.add_paragraph(CREDIT)
+    section = document.sections[0]
+    header = section.header
+    header.paragraphs[0].text = "公司内部文件"
+    header._element.append(parse_xml(vml_text_watermark(WATERMARK)))
+    footer = section.footer
+    footer.paragraphs[0].text = FOOTER_AD
+    page = footer.add_paragraph("第 ")
+    add_page_field(page)
+    page.add_run(" 页")
+    core = document.core_properties
+    core.author = "酷乐文行整理 QQ123456"
+    core.last_modified_by = "酷乐文行整理 QQ123456"
+    core.title = "述职报告"
+    core.comments = "更多资料请加微信：wx12345"
+    document.save(str(path))
+    set_app_property(path, "Company", "某某文库 www.xxwenku.com")
+    return Path(path)
+
+
+def set_app_property(path: str | Path, name: str, value: str) -> None:
+    """Set (or add) a text element of docProps/app.xml in a saved package."""
+    rewrite_part(path, "docProps/app.xml", lambda xml: _set_app(xml, name, value))
+
+
+def _set_app(xml: bytes, name: str, value: str) -> bytes:
+    text = xml.decode("utf-8")
+    import re
+
+    if f"<{name}>" in text or f"<{name}/>" in text:
+        text = re.sub(rf"<{name}>.*?</{name}>|<{name}/>", f"<{name}>{value}</{name}>", text)
+    else:
+        text = text.replace("</Properties>", f"<{name}>{value}</{name}></Properties>")
+    return text.encode("utf-8")
+
+
+def rewrite_part(path: str | Path, part: str, change: object) -> None:
+    """Rewrite one entry of a zip in place, keeping the others (test helper)."""
+    assert callable(change)
+    src = Path(path)
+    entries: list[tuple[zipfile.ZipInfo, bytes]] = []
+    with zipfile.ZipFile(src) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == part:
+                data = change(data)
+            entries.append((info, data))
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, data)
+
+
+def part_bytes(path: str | Path) -> dict[str, bytes]:
+    """Every entry's uncompressed bytes."""
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
