@@ -209,3 +209,36 @@ def part_bytes(path: str | Path) -> dict[str, bytes]:
     """Every entry's uncompressed bytes."""
     with zipfile.ZipFile(path) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def document_with_body(path: str | Path, paragraphs_xml: str, *, header_xml: str | None = None) -> Path:
+    """A python-docx document whose body content (before sectPr) is ``paragraphs_xml``.
+
+    ``paragraphs_xml`` may use the prefixes w, r, v, o, mc, wps, wp, a, pic.
+    """
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    wrapper = parse_xml(
+        f'<w:body {nsdecls("w", "r", "wp", "a", "pic")} xmlns:v="{V_NS}" xmlns:o="{O_NS}" '
+        f'xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}">{paragraphs_xml}</w:body>'
+    )
+    sect = body[-1]
+    for child in list(wrapper):
+        sect.addprevious(child)
+    if header_xml is not None:
+        header = document.sections[0].header
+        header.paragraphs[0].text = ""
+        hdr = header._element
+        for child in list(hdr):
+            hdr.remove(child)
+        wrapper = parse_xml(
+            f'<w:hdr {nsdecls("w", "r", "wp", "a", "pic")} xmlns:v="{V_NS}" xmlns:o="{O_NS}" '
+            f'xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}">{header_xml}</w:hdr>'
+        )
+        for child in list(wrapper):
+            hdr.append(child)
+    document.save(str(path))
+    return Path(path)

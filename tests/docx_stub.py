@@ -59,3 +59,32 @@ def stub_clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal: 
             last = f.end
     out.append(text[last:])
     return Result(text="".join(out), findings=tuple(findings), original=text)
+
+
+def stress_clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal: float = 0.3) -> Result:
+    """A deterministic edit generator for structure tests: strips every third non-empty line with its
+    line break, replaces the 2nd-4th characters of the others by "〔改〕", flags nothing."""
+    findings: list[Finding] = []
+    apply = fix != "none"
+    pos = 0
+    count = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            count += 1
+            if count % 3 == 0:
+                stop = end + 1 if end < len(text) else end
+                findings.append(_finding("RES901", "boilerplate", text, pos, stop, Action.STRIP, apply))
+            elif len(line) >= 5:
+                f = _finding("DUP901", "duplicate", text, pos + 1, pos + 4, Action.REPLACE, apply)
+                findings.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": "〔改〕"}))
+        pos = end + 1
+    out = []
+    last = 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.applied:
+            out.append(text[last : f.start])
+            out.append(f.replacement or "")
+            last = f.end
+    out.append(text[last:])
+    return Result(text="".join(out), findings=tuple(findings), original=text)
