@@ -88,3 +88,40 @@ def stress_clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal
             last = f.end
     out.append(text[last:])
     return Result(text="".join(out), findings=tuple(findings), original=text)
+
+
+def make_cleaner(*, spans: dict[str, str] | None = None, lines: tuple[str, ...] = ()) -> Any:
+    """A cleaner that replaces each match of the ``spans`` patterns by its value ("" strips) and
+    strips whole lines (with their line break) matching one of ``lines``."""
+    span_patterns = [(re.compile(p), r) for p, r in (spans or {}).items()]
+    line_patterns = [re.compile(p) for p in lines]
+
+    def clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal: float = 0.3) -> Result:
+        apply = fix != "none"
+        findings: list[Finding] = []
+        pos = 0
+        for line in text.split("\n"):
+            end = pos + len(line)
+            if any(p.search(line) for p in line_patterns):
+                stop = end + 1 if end < len(text) else end
+                findings.append(_finding("RES902", "boilerplate", text, pos, stop, Action.STRIP, apply))
+            else:
+                for pattern, repl in span_patterns:
+                    for m in pattern.finditer(line):
+                        f = _finding("RES903", "boilerplate", text, pos + m.start(), pos + m.end(),
+                                     Action.STRIP if not repl else Action.REPLACE, apply)
+                        findings.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__},
+                                                   "replacement": repl}))
+            pos = end + 1
+        findings.sort(key=lambda f: f.start)
+        out = []
+        last = 0
+        for f in findings:
+            if f.applied:
+                out.append(text[last : f.start])
+                out.append(f.replacement or "")
+                last = f.end
+        out.append(text[last:])
+        return Result(text="".join(out), findings=tuple(findings), original=text)
+
+    return clean

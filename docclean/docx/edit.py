@@ -181,7 +181,7 @@ class StoryEditor:
         self.doomed_paras: set[int] = set()
 
     # -- planning ----------------------------------------------------------------------------------
-    def _plan(self, edit: Edit) -> tuple[Para, list[Para], list[Field]] | None:
+    def _plan(self, edit: Edit) -> tuple[Edit, Para, list[Para], list[Field]] | None:
         story = self.story
         a, b = edit.start, edit.end
         total = story.paras[-1].end if story.paras else 0
@@ -199,6 +199,9 @@ class StoryEditor:
             survivor, doomed = lp, [fp, *between]
         elif b == lp.end:
             survivor, doomed = fp, [*between, lp]
+        elif last == first + 1 and b == lp.start and self._soft_break_before(fp, a):
+            # "text<br/>junk" + separator: deleting the break instead of the separator is the same text
+            return self._plan(Edit(a - 1, b - 1, edit.replacement))
         else:
             return None  # would merge two paragraphs
         whole: list[Field] = []
@@ -212,7 +215,12 @@ class StoryEditor:
             if not covered:
                 return None  # cutting through a field result
             whole.append(fld)
-        return survivor, doomed, whole
+        return edit, survivor, doomed, whole
+
+    @staticmethod
+    def _soft_break_before(para: Para, offset: int) -> bool:
+        return any(seg.atom and seg.end == offset and local(seg.elem.tag) in ("br", "cr")
+                   for seg in para.segs)
 
     def _insertion_seg(self, para: Para, pos: int, whole: list[Field]) -> Seg | None:
         candidates = [s for s in para.segs if not s.atom and not any(f in whole for f in s.fields)]
@@ -248,7 +256,7 @@ class StoryEditor:
         plan = self._plan(edit)
         if plan is None:
             return False
-        survivor, doomed, whole = plan
+        edit, survivor, doomed, whole = plan
         a, b, text = edit.start, edit.end, edit.replacement
         insert_at = a if survivor.start <= a else survivor.start
         target: Seg | None = None
