@@ -242,3 +242,85 @@ def document_with_body(path: str | Path, paragraphs_xml: str, *, header_xml: str
             hdr.append(child)
     document.save(str(path))
     return Path(path)
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b"")
+
+
+VML_PICTURE = (
+    '<w:p><w:r><w:pict><v:shapetype id="_x0000_t75" o:spt="75" o:preferrelative="t" filled="f" stroked="f">'
+    '<v:path o:extrusionok="f" gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+    '<v:shape id="WordPictureWatermark79762143" o:spid="_x0000_s2052" type="#_x0000_t75" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:415pt;height:311pt;z-index:-251656192;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f">'
+    '<v:imagedata r:id="{rid}" o:title="{title}" gain="19661f" blacklevel="22938f"/></v:shape></w:pict></w:r></w:p>'
+)
+
+LO_PICTURE = (
+    '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+    '<wp:anchor behindDoc="1" distT="0" distB="0" distL="0" distR="0" simplePos="0" locked="0" layoutInCell="0" '
+    'allowOverlap="1" relativeHeight="2"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+    '<wp:positionV relativeFrom="margin"><wp:align>center</wp:align></wp:positionV>'
+    '<wp:extent cx="5270500" cy="3949700"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+    '<wp:docPr id="1" name="WordPictureWatermark1" descr="{title}"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+    '<pic:nvPicPr><pic:cNvPr id="1" name="WordPictureWatermark1" descr="{title}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rid}"><a:lum bright="70000" contrast="-70000"/></a:blip>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+    '<a:ext cx="5270500" cy="3949700"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+    "</pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+    '<mc:Fallback><w:pict><v:shape id="WordPictureWatermark1" o:spid="shape_0" type="_x0000_t75" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:415pt;height:311pt;z-index:-1">'
+    '<v:imagedata r:id="{rid2}" o:title="{title}"/></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
+    "</w:r></w:p>"
+)
+
+
+def picture_watermark_document(path: str | Path, *, style: str = "vml", title: str = "背景图") -> Path:
+    """A document with a picture watermark in its header (Word VML, or LibreOffice's two-branch form)."""
+    import io
+
+    document = docx.Document()
+    document.add_paragraph("正文内容")
+    header = document.sections[0].header
+    run = header.paragraphs[0].add_run()
+    run.add_picture(io.BytesIO(tiny_png()))
+    rid = header._element.xpath(".//a:blip/@r:embed")[0]
+    hdr = header._element
+    for child in list(hdr):
+        hdr.remove(child)
+    template = VML_PICTURE if style == "vml" else LO_PICTURE
+    xml = template.replace("{rid}", rid).replace("{rid2}", "rId99").replace("{title}", title)
+    wrapper = parse_xml(
+        f'<w:hdr {nsdecls("w", "r", "wp", "a", "pic")} xmlns:v="{V_NS}" xmlns:o="{O_NS}" '
+        f'xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}">{xml}<w:p><w:r><w:t>页眉文字</w:t></w:r></w:p></w:hdr>'
+    )
+    for child in list(wrapper):
+        hdr.append(child)
+    document.save(str(path))
+    if style != "vml":
+        def add_rel(data: bytes) -> bytes:
+            text = data.decode("utf-8")
+            import re
+
+            target = re.search(r'Target="(media/[^"]+)"', text)
+            assert target
+            rel = (
+                '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                f'relationships/image" Target="{target.group(1)}"/>'
+            )
+            return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+
+        rewrite_part(path, "word/_rels/header1.xml.rels", add_rel)
+    return Path(path)
