@@ -44,17 +44,19 @@ V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 
 
-def vml_text_watermark(text: str, *, shape_id: str = "PowerPlusWaterMarkObject357922611", sdt: bool = True) -> str:
+def vml_text_watermark(
+    text: str, *, shape_id: str = "PowerPlusWaterMarkObject357922611", sdt: bool = True
+) -> str:
     """A Word-style VML WordArt watermark paragraph (optionally inside a "Watermarks" sdt)."""
     para = (
         f'<w:p {nsdecls("w")} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
-        '<w:r><w:rPr><w:noProof/></w:rPr><w:pict>'
+        "<w:r><w:rPr><w:noProof/></w:rPr><w:pict>"
         '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
         'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
         '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
         f'<v:shape id="{shape_id}" o:spid="_x0000_s2049" type="#_x0000_t136" '
         'style="position:absolute;margin-left:0;margin-top:0;width:412.4pt;height:164.95pt;rotation:315;'
-        'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+        "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
         'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
         'fillcolor="silver" stroked="f"><v:fill opacity=".5"/>'
         f'<v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string="{text}"/></v:shape>'
@@ -73,18 +75,20 @@ def vml_text_watermark(text: str, *, shape_id: str = "PowerPlusWaterMarkObject35
 def textbox_run(text: str, *, bold: bool = True) -> str:
     """A run holding a floating text box: DrawingML in mc:Choice, the same text as VML in mc:Fallback."""
     rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    body = f'<w:p><w:r>{rpr}<w:t>{text}</w:t></w:r></w:p>'
+    body = f"<w:p><w:r>{rpr}<w:t>{text}</w:t></w:r></w:p>"
     return (
         f'<w:r {nsdecls("w", "a", "wp")} xmlns:mc="{MC_NS}" xmlns:wps="{WPS_NS}" xmlns:v="{V_NS}" '
         f'xmlns:o="{O_NS}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-        '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="251659264" '
+        '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" '
+        'relativeHeight="251659264" '
         'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
         '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
         '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
         '<wp:extent cx="2286000" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
         '<wp:docPr id="101" name="文本框 1"/><wp:cNvGraphicFramePr/>'
         '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2286000" cy="457200"/>'
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+        '<a:xfrm><a:off x="0" y="0"/><a:ext cx="2286000" cy="457200"/>'
         '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
         f"<wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>"
         "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
@@ -114,7 +118,7 @@ def add_page_field(paragraph: docx.text.paragraph.Paragraph) -> None:
         "<w:r><w:t>1</w:t></w:r>",
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
     ):
-        paragraph._p.append(parse_xml(xml.replace("<w:r>", f'<w:r {nsdecls("w")}>', 1)))
+        paragraph._p.append(parse_xml(xml.replace("<w:r>", f"<w:r {nsdecls('w')}>", 1)))
 
 
 def reseller_document(path: str | Path) -> Path:
@@ -250,10 +254,20 @@ def tiny_png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 VML_PICTURE = (
@@ -261,21 +275,24 @@ VML_PICTURE = (
     '<v:path o:extrusionok="f" gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
     '<v:shape id="WordPictureWatermark79762143" o:spid="_x0000_s2052" type="#_x0000_t75" '
     'style="position:absolute;margin-left:0;margin-top:0;width:415pt;height:311pt;z-index:-251656192;'
-    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    "mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;"
     'mso-position-vertical-relative:margin" o:allowincell="f">'
-    '<v:imagedata r:id="{rid}" o:title="{title}" gain="19661f" blacklevel="22938f"/></v:shape></w:pict></w:r></w:p>'
+    '<v:imagedata r:id="{rid}" o:title="{title}" gain="19661f" blacklevel="22938f"/>'
+    "</v:shape></w:pict></w:r></w:p>"
 )
 
 LO_PICTURE = (
     '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-    '<wp:anchor behindDoc="1" distT="0" distB="0" distL="0" distR="0" simplePos="0" locked="0" layoutInCell="0" '
+    '<wp:anchor behindDoc="1" distT="0" distB="0" distL="0" distR="0" simplePos="0" locked="0" '
+    'layoutInCell="0" '
     'allowOverlap="1" relativeHeight="2"><wp:simplePos x="0" y="0"/>'
     '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
     '<wp:positionV relativeFrom="margin"><wp:align>center</wp:align></wp:positionV>'
     '<wp:extent cx="5270500" cy="3949700"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
     '<wp:docPr id="1" name="WordPictureWatermark1" descr="{title}"/><wp:cNvGraphicFramePr/>'
     '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
-    '<pic:nvPicPr><pic:cNvPr id="1" name="WordPictureWatermark1" descr="{title}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:nvPicPr><pic:cNvPr id="1" name="WordPictureWatermark1" descr="{title}"/>'
+    "<pic:cNvPicPr/></pic:nvPicPr>"
     '<pic:blipFill><a:blip r:embed="{rid}"><a:lum bright="70000" contrast="-70000"/></a:blip>'
     '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
     '<a:ext cx="5270500" cy="3949700"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
@@ -310,6 +327,7 @@ def picture_watermark_document(path: str | Path, *, style: str = "vml", title: s
         hdr.append(child)
     document.save(str(path))
     if style != "vml":
+
         def add_rel(data: bytes) -> bytes:
             text = data.decode("utf-8")
             import re

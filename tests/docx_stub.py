@@ -18,16 +18,29 @@ JUNK = re.compile(
 PLACEHOLDER = re.compile(r"×××|X科技园")
 
 
-def _finding(rule: str, category: str, text: str, start: int, end: int, action: Action, applied: bool) -> Finding:
+def _finding(
+    rule: str, category: str, text: str, start: int, end: int, action: Action, applied: bool
+) -> Finding:
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     end_line = text.count("\n", 0, end) + 1
     end_col = end - (text.rfind("\n", 0, end) + 1) + 1
     return Finding(
-        rule=rule, category=category, severity=Severity.WARNING, message=f"stub {rule}",
-        start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col,
-        text=text[start:end], action=action, replacement="" if action is Action.STRIP else None,
-        applied=applied, safety=FixSafety.SAFE if action is Action.STRIP else None,
+        rule=rule,
+        category=category,
+        severity=Severity.WARNING,
+        message=f"stub {rule}",
+        start=start,
+        end=end,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        text=text[start:end],
+        action=action,
+        replacement="" if action is Action.STRIP else None,
+        applied=applied,
+        safety=FixSafety.SAFE if action is Action.STRIP else None,
     )
 
 
@@ -46,7 +59,15 @@ def stub_clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal: 
         else:
             for match in PLACEHOLDER.finditer(line):
                 findings.append(
-                    _finding("PLH900", "placeholder", text, pos + match.start(), pos + match.end(), Action.FLAG, False)
+                    _finding(
+                        "PLH900",
+                        "placeholder",
+                        text,
+                        pos + match.start(),
+                        pos + match.end(),
+                        Action.FLAG,
+                        False,
+                    )
                 )
         pos = end + 1
     if apply and text and removed / len(text) > max_removal:
@@ -77,7 +98,9 @@ def stress_clean(text: str, *, rules: Any = None, fix: str = "safe", max_removal
                 findings.append(_finding("RES901", "boilerplate", text, pos, stop, Action.STRIP, apply))
             elif len(line) >= 5:
                 f = _finding("DUP901", "duplicate", text, pos + 1, pos + 4, Action.REPLACE, apply)
-                findings.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": "〔改〕"}))
+                findings.append(
+                    Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": "〔改〕"})
+                )
         pos = end + 1
     out = []
     last = 0
@@ -108,10 +131,20 @@ def make_cleaner(*, spans: dict[str, str] | None = None, lines: tuple[str, ...] 
             else:
                 for pattern, repl in span_patterns:
                     for m in pattern.finditer(line):
-                        f = _finding("RES903", "boilerplate", text, pos + m.start(), pos + m.end(),
-                                     Action.STRIP if not repl else Action.REPLACE, apply)
-                        findings.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__},
-                                                   "replacement": repl}))
+                        f = _finding(
+                            "RES903",
+                            "boilerplate",
+                            text,
+                            pos + m.start(),
+                            pos + m.end(),
+                            Action.STRIP if not repl else Action.REPLACE,
+                            apply,
+                        )
+                        findings.append(
+                            Finding(
+                                **{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": repl}
+                            )
+                        )
             pos = end + 1
         findings.sort(key=lambda f: f.start)
         out = []

@@ -48,23 +48,29 @@ def fixed(*edits: tuple[int, int, str]) -> Callable[..., Result]:
     def clean(text: str, **_: Any) -> Result:
         found = []
         for start, end, repl in edits:
-            f = _finding("RES904", "boilerplate", text, start, end, Action.REPLACE if repl else Action.STRIP, True)
-            found.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": repl}))
+            f = _finding(
+                "RES904", "boilerplate", text, start, end, Action.REPLACE if repl else Action.STRIP, True
+            )
+            found.append(
+                Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": repl})
+            )
         return Result(text=text, findings=tuple(found), original=text)
 
     return clean
 
 
 SPLIT = (
-    '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>正文开头</w:t></w:r>'
+    "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>正文开头</w:t></w:r>"
     '<w:r><w:rPr><w:color w:val="FF0000"/></w:rPr><w:t>酷乐</w:t></w:r>'
     '<w:r><w:rPr><w:sz w:val="30"/></w:rPr><w:t>文行整理</w:t></w:r>'
-    '<w:r><w:rPr><w:i/></w:rPr><w:t>结尾</w:t></w:r></w:p>'
+    "<w:r><w:rPr><w:i/></w:rPr><w:t>结尾</w:t></w:r></w:p>"
     "<w:p><w:r><w:t>下一段</w:t></w:r></w:p>"
 )
 
 
-def test_text_split_across_runs_is_cut_and_formatting_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_split_across_runs_is_cut_and_formatting_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, root = run_clean(tmp_path, monkeypatch, SPLIT, make_cleaner(spans={"酷乐文行整理": ""}))
     assert texts(root)[0] == "正文开头结尾"
     runs = root.findall(".//w:body/w:p", NS)[0].findall("w:r", NS)
@@ -86,7 +92,10 @@ def test_spaces_left_at_run_edges_are_preserved(tmp_path: Path, monkeypatch: pyt
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(spans={r"QQ\d+ ": ""}))
     t = root.find(".//w:t", NS)
     assert t is not None and t.text == "甲 乙"
-    body = '<w:p><w:r><w:t>甲</w:t></w:r><w:r><w:t>QQ12345678</w:t></w:r><w:r><w:t xml:space="preserve"> 乙</w:t></w:r></w:p><w:p/>'
+    body = (
+        "<w:p><w:r><w:t>甲</w:t></w:r><w:r><w:t>QQ12345678</w:t>"
+        '</w:r><w:r><w:t xml:space="preserve"> 乙</w:t></w:r></w:p><w:p/>'
+    )
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(spans={r"甲QQ\d+": ""}))
     ts = root.findall(".//w:t", NS)
     assert [t.text for t in ts] == [" 乙"]
@@ -96,7 +105,7 @@ def test_spaces_left_at_run_edges_are_preserved(tmp_path: Path, monkeypatch: pyt
 def test_text_inside_hyperlink_and_smart_tag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
         '<w:p><w:r><w:t>见</w:t></w:r><w:hyperlink w:anchor="top"><w:r><w:t>QQ群</w:t></w:r>'
-        '<w:r><w:t>12345678</w:t></w:r></w:hyperlink>'
+        "<w:r><w:t>12345678</w:t></w:r></w:hyperlink>"
         '<w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>微信：abc123</w:t></w:r></w:smartTag>'
         "<w:r><w:t>。</w:t></w:r></w:p><w:p/>"
     )
@@ -118,11 +127,14 @@ PAGE_FIELD = (
     '<w:p><w:r><w:t>第</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
     '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>12</w:t></w:r>'
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页</w:t></w:r></w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r>'
+    "<w:t>页</w:t></w:r></w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p>"
 )
 
 
-def test_edit_cutting_through_a_field_result_is_not_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_cutting_through_a_field_result_is_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, root = run_clean(tmp_path, monkeypatch, PAGE_FIELD, make_cleaner(spans={"2页": ""}))
     assert [f.applied for f in result.findings] == [False]
     assert not result.changed
@@ -139,8 +151,10 @@ def test_edit_covering_a_whole_field_removes_it(tmp_path: Path, monkeypatch: pyt
 
 def test_simple_field_and_run_level_content_control(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
-        '<w:p><w:r><w:t>作者：</w:t></w:r><w:fldSimple w:instr=" AUTHOR "><w:r><w:t>酷乐文行</w:t></w:r></w:fldSimple>'
-        '<w:sdt><w:sdtPr><w:id w:val="5"/></w:sdtPr><w:sdtContent><w:r><w:t>QQ12345678</w:t></w:r></w:sdtContent></w:sdt>'
+        '<w:p><w:r><w:t>作者：</w:t></w:r><w:fldSimple w:instr=" AUTHOR ">'
+        "<w:r><w:t>酷乐文行</w:t></w:r></w:fldSimple>"
+        '<w:sdt><w:sdtPr><w:id w:val="5"/></w:sdtPr><w:sdtContent>'
+        "<w:r><w:t>QQ12345678</w:t></w:r></w:sdtContent></w:sdt>"
         "</w:p><w:p/>"
     )
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(spans={r"酷乐文行QQ\d+": ""}))
@@ -169,7 +183,9 @@ def test_removed_paragraph_hands_its_bookmarks_on(tmp_path: Path, monkeypatch: p
     assert len(root.findall(".//w:bookmarkStart", NS)) == 1
 
 
-def test_edit_that_would_merge_paragraphs_is_not_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_that_would_merge_paragraphs_is_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = "<w:p><w:r><w:t>甲乙</w:t></w:r></w:p><w:p><w:r><w:t>丙丁</w:t></w:r></w:p><w:p/>"
     result, root = run_clean(tmp_path, monkeypatch, body, fixed((1, 4, "")))  # "乙\n丙"
     assert [f.applied for f in result.findings if f.part == "word/document.xml"] == [False]
@@ -195,7 +211,8 @@ def test_paragraphs_that_must_stay_are_emptied(tmp_path: Path, monkeypatch: pyte
         "<w:p><w:r><w:t>微信：wx12345</w:t></w:r></w:p>"
         '<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid><w:tr><w:tc><w:tcPr/>'
         "<w:p><w:r><w:t>表二</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
-        '<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:pPr><w:r><w:t>QQ87654321</w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        "</w:sectPr></w:pPr><w:r><w:t>QQ87654321</w:t></w:r></w:p>"
         "<w:p><w:r><w:t>第二节</w:t></w:r></w:p>"
     )
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(lines=("QQ", "微信")))
@@ -206,9 +223,11 @@ def test_paragraphs_that_must_stay_are_emptied(tmp_path: Path, monkeypatch: pyte
     assert texts(root) == ["", "", "表二", "", "第二节"]
 
 
-def test_blank_paragraphs_inside_an_ad_block_go_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_blank_paragraphs_inside_an_ad_block_go_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = (
-        "<w:p><w:r><w:t>仅供学习</w:t></w:r></w:p><w:p/><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr></w:p>"
+        '<w:p><w:r><w:t>仅供学习</w:t></w:r></w:p><w:p/><w:p><w:pPr><w:jc w:val="center"/></w:pPr></w:p>'
         "<w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p><w:p><w:r><w:t>标题</w:t></w:r></w:p><w:p/>"
         "<w:p><w:r><w:t>正文</w:t></w:r></w:p>"
     )
@@ -216,9 +235,12 @@ def test_blank_paragraphs_inside_an_ad_block_go_with_it(tmp_path: Path, monkeypa
     assert texts(root) == ["标题", "", "正文"]
 
 
-def test_block_content_control_holding_only_junk_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_block_content_control_holding_only_junk_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = (
-        '<w:sdt><w:sdtPr><w:id w:val="9"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p>'
+        '<w:sdt><w:sdtPr><w:id w:val="9"/></w:sdtPr>'
+        "<w:sdtContent><w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p>"
         "</w:sdtContent></w:sdt><w:p><w:r><w:t>正文</w:t></w:r></w:p>"
     )
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(lines=("QQ",)))
@@ -245,7 +267,9 @@ def test_tabs_and_breaks_are_single_characters(tmp_path: Path, monkeypatch: pyte
     assert [etree.QName(c).localname for c in run] == ["t", "tab", "t"]
 
 
-def test_control_characters_in_a_replacement_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_control_characters_in_a_replacement_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = "<w:p><w:r><w:t>甲乙</w:t></w:r></w:p><w:p/>"
     result, root = run_clean(tmp_path, monkeypatch, body, fixed((0, 1, "a\nb")))
     assert [f.applied for f in result.findings if f.part == "word/document.xml"] == [False]
@@ -255,7 +279,8 @@ def test_control_characters_in_a_replacement_are_refused(tmp_path: Path, monkeyp
 def test_drawing_in_a_junk_paragraph_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
         '<w:p><w:r><w:t>扫码加QQ12345678</w:t></w:r><w:r><w:drawing><wp:inline><wp:extent cx="1" cy="1"/>'
-        '<wp:docPr id="1" name="二维码"/></wp:inline></w:drawing></w:r></w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p>'
+        '<wp:docPr id="1" name="二维码"/></wp:inline></w:drawing></w:r></w:p>'
+        "<w:p><w:r><w:t>正文</w:t></w:r></w:p>"
     )
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(lines=("QQ",)))
     assert root.find(".//w:drawing", NS) is not None

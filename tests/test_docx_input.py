@@ -86,7 +86,9 @@ def test_bad_central_directory(good: Path, tmp_path: Path) -> None:
     refused(path, "zip")
 
 
-def _with_extra(good: Path, path: Path, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
+def _with_extra(
+    good: Path, path: Path, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED
+) -> Path:
     shutil.copyfile(good, path)
     with zipfile.ZipFile(path, "a", method) as archive:
         for name, data in entries.items():
@@ -101,7 +103,9 @@ def test_zip_bomb_ratio(good: Path, tmp_path: Path) -> None:
 
 
 def test_zip_bomb_total_size_is_refused_before_expanding(good: Path, tmp_path: Path) -> None:
-    path = _with_extra(good, tmp_path / "total.docx", {f"word/media/x{i}.bin": b"\0" * 200_000 for i in range(4)})
+    path = _with_extra(
+        good, tmp_path / "total.docx", {f"word/media/x{i}.bin": b"\0" * 200_000 for i in range(4)}
+    )
     with pytest.raises(InputError, match="zip bomb"):
         read_entries(path, Limits(max_total_size=path.stat().st_size + 1000))
 
@@ -137,7 +141,10 @@ def test_not_a_word_document(tmp_path: Path) -> None:
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="xml" ContentType="application/xml"/></Types>',
         )
-        archive.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
+        )
     refused(path, "not a word document")
 
 
@@ -147,7 +154,9 @@ XXE = (
 )
 
 
-@pytest.mark.parametrize("part", ["word/document.xml", "docProps/core.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"])
+@pytest.mark.parametrize(
+    "part", ["word/document.xml", "docProps/core.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"]
+)
 def test_dtd_and_external_entities_are_refused(good: Path, tmp_path: Path, part: str) -> None:
     path = tmp_path / "xxe.docx"
     shutil.copyfile(good, path)
@@ -182,7 +191,9 @@ def test_billion_laughs_is_refused_without_expanding(good: Path, tmp_path: Path)
     def inject(data: bytes) -> bytes:
         text = data.decode("utf-8")
         head, _, rest = text.partition("?>")
-        return (head + f"?><!DOCTYPE w:document [{entities}]>" + rest.replace("</w:body>", "&a9;</w:body>")).encode()
+        return (
+            head + f"?><!DOCTYPE w:document [{entities}]>" + rest.replace("</w:body>", "&a9;</w:body>")
+        ).encode()
 
     rewrite_part(path, "word/document.xml", inject)
     refused(path, "doctype")
@@ -202,7 +213,7 @@ def test_encrypted_zip_entry(good: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("word/document.xml")
     data[info.header_offset + 6] |= 1  # general purpose flag, local header
-    central = data.find(b"PK\x01\x02" , data.rfind(b"PK\x01\x02", 0, len(data)) - 10**6)
+    central = data.find(b"PK\x01\x02", data.rfind(b"PK\x01\x02", 0, len(data)) - 10**6)
     while central != -1:
         name_len = int.from_bytes(data[central + 28 : central + 30], "little")
         name = bytes(data[central + 46 : central + 46 + name_len])
@@ -230,7 +241,9 @@ def test_macro_enabled_document_keeps_macros(good: Path, tmp_path: Path) -> None
         assert macro.encode() in archive.read("[Content_Types].xml")
 
 
-def test_legacy_doc_without_libreoffice_says_how_to_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_legacy_doc_without_libreoffice_says_how_to_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     monkeypatch.setattr(shutil, "which", lambda name: None)

@@ -87,8 +87,15 @@ def test_surviving_runs_keep_their_formatting(resold: Path, cleaned: tuple[DocxR
         for para in document.paragraphs:
             for run in para.runs:
                 color = run.font.color.rgb if run.font.color and run.font.color.type else None
-                found[run.text] = (run.bold, run.italic, color, run.font.name, run.font.size,
-                                   run.font.highlight_color, para.style.name if para.style else None)
+                found[run.text] = (
+                    run.bold,
+                    run.italic,
+                    color,
+                    run.font.name,
+                    run.font.size,
+                    run.font.highlight_color,
+                    para.style.name if para.style else None,
+                )
         return found
 
     before, after = runs(resold), runs(out)
@@ -125,7 +132,11 @@ def test_properties_are_cleared(cleaned: tuple[DocxResult, Path]) -> None:
     app = part_bytes(out)["docProps/app.xml"].decode()
     assert "xxwenku" not in app
     parts = {f.part for f in result.findings}
-    assert {"docProps/core.xml#creator", "docProps/core.xml#lastModifiedBy", "docProps/app.xml#Company"} <= parts
+    assert {
+        "docProps/core.xml#creator",
+        "docProps/core.xml#lastModifiedBy",
+        "docProps/app.xml#Company",
+    } <= parts
 
 
 def test_findings_name_part_and_paragraph(cleaned: tuple[DocxResult, Path]) -> None:
@@ -148,8 +159,14 @@ def test_findings_name_part_and_paragraph(cleaned: tuple[DocxResult, Path]) -> N
 def test_untouched_parts_are_byte_identical(resold: Path, cleaned: tuple[DocxResult, Path]) -> None:
     _, out = cleaned
     before, after = part_bytes(resold), part_bytes(out)
-    changed = {"word/document.xml", "word/header1.xml", "word/footer1.xml", "docProps/core.xml",
-               "docProps/app.xml", "word/_rels/document.xml.rels"}
+    changed = {
+        "word/document.xml",
+        "word/header1.xml",
+        "word/footer1.xml",
+        "docProps/core.xml",
+        "docProps/app.xml",
+        "word/_rels/document.xml.rels",
+    }
     assert set(before) == set(after)
     for name in before:
         if name not in changed:

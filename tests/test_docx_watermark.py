@@ -34,8 +34,13 @@ def _stub_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["wm-text-chinese-word2007.docx", "wm-text-confidential-word2007.docx",
-             "wm-text-draft-horizontal-word2007.docx", "wm-text-in-body-letterhead-word2016.docx"]
+    "name",
+    [
+        "wm-text-chinese-word2007.docx",
+        "wm-text-confidential-word2007.docx",
+        "wm-text-draft-horizontal-word2007.docx",
+        "wm-text-in-body-letterhead-word2016.docx",
+    ],
 )
 def test_legitimate_text_watermarks_stay(name: str) -> None:
     result = clean_docx(corpus(name))

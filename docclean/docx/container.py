@@ -18,6 +18,7 @@ import os
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -64,7 +65,7 @@ def fail(path: str | os.PathLike[str], reason: str) -> InputError:
 def sniff(path: str | os.PathLike[str]) -> bytes:
     """The first 8 bytes of the file (raises InputError when it cannot be read)."""
     try:
-        with open(path, "rb") as handle:
+        with Path(path).open("rb") as handle:
             return handle.read(8)
     except OSError as exc:
         raise fail(path, f"cannot read file ({exc.strerror or exc})") from None
@@ -82,11 +83,10 @@ def read_entries(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) 
     if not head.startswith(ZIP_MAGICS):
         raise fail(path, "not a .docx file (not a zip archive)")
     try:
-        size = os.path.getsize(path)
+        size = Path(path).stat().st_size
         if size > limits.max_total_size:
             raise fail(path, f"refused: file is larger than {limits.max_total_size} bytes")
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise fail(path, f"cannot read file ({exc.strerror or exc})") from None
     try:
@@ -165,7 +165,10 @@ _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 def check_no_dtd(path: str | os.PathLike[str], name: str, data: bytes) -> None:
     """Refuse an XML part that declares a DTD or entities (also in UTF-16/32 encodings)."""
     text: bytes = data
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:4] in (
+        b"<\x00?\x00",
+        b"\x00<\x00?",
+    ):
         try:
             text = data.decode("utf-16").encode("utf-8", "replace")
         except UnicodeDecodeError:
@@ -174,7 +177,10 @@ def check_no_dtd(path: str | os.PathLike[str], name: str, data: bytes) -> None:
         raise fail(path, f"XML part {name!r} uses an unsupported encoding (UTF-32)")
     for marker in _DTD_MARKERS:
         if marker in text:
-            raise fail(path, f"refused: XML part {name!r} contains a DOCTYPE/entity declaration (DTDs are not allowed)")
+            raise fail(
+                path,
+                f"refused: XML part {name!r} contains a DOCTYPE/entity declaration (DTDs are not allowed)",
+            )
 
 
 def _parser() -> etree.XMLParser:

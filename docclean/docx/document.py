@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -80,20 +81,29 @@ def clean_docx(
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         package.path = source
-        notices = [f"converted from legacy {os.path.splitext(source)[1].lower()} with LibreOffice; saved as .docx"]
+        notices = [f"converted from legacy {Path(source).suffix.lower()} with LibreOffice; saved as .docx"]
     else:
         package = Package(source)
         notices = []
     cleaner = text_cleaner(rules, mode.value)
     return clean_package(
-        package, cleaner, edit=mode is not FixMode.NONE, remove_picture_watermarks=remove_picture_watermarks,
-        max_removal=max_removal, notices=notices,
+        package,
+        cleaner,
+        edit=mode is not FixMode.NONE,
+        remove_picture_watermarks=remove_picture_watermarks,
+        max_removal=max_removal,
+        notices=notices,
     )
 
 
 def clean_package(
-    pkg: Package, cleaner: Cleaner, *, edit: bool, remove_picture_watermarks: bool = False,
-    max_removal: float = 0.3, notices: list[str] | None = None,
+    pkg: Package,
+    cleaner: Cleaner,
+    *,
+    edit: bool,
+    remove_picture_watermarks: bool = False,
+    max_removal: float = 0.3,
+    notices: list[str] | None = None,
 ) -> DocxResult:
     """Clean an opened package with ``cleaner`` (see :func:`clean_docx`)."""
     notes = list(notices or [])
@@ -131,7 +141,9 @@ def clean_package(
         found, did = clean_hyperlinks(pkg, part, root, judge, edit=edit, style_ids=style_ids)
         findings.extend(found)
         changed = changed or did
-        marks = clean_watermarks(pkg, part, root, cleaner, edit=edit, remove_pictures=remove_picture_watermarks)
+        marks = clean_watermarks(
+            pkg, part, root, cleaner, edit=edit, remove_pictures=remove_picture_watermarks
+        )
         findings.extend(marks.findings)
         changed = changed or marks.changed
         if changed:
@@ -140,7 +152,9 @@ def clean_package(
     if pkg.changed:
         pkg.prune()
     if pkg.macro_enabled:
-        notes.append("macro-enabled document: its macros were kept unchanged (docclean neither runs nor edits them)")
+        notes.append(
+            "macro-enabled document: its macros were kept unchanged (docclean neither runs nor edits them)"
+        )
     if pkg.changed and any(n.startswith("_xmlsignatures/") for n in pkg.data):
         notes.append("the document's digital signature no longer matches the cleaned content")
     root = pkg.xml(pkg.main)

@@ -180,7 +180,7 @@ class StoryEditor:
         self.touched_paras: set[int] = set()
         self.doomed_paras: set[int] = set()
 
-    # -- planning ----------------------------------------------------------------------------------
+    # -- planning --------
     def _plan(self, edit: Edit) -> tuple[Edit, Para, list[Para], list[Field]] | None:
         story = self.story
         a, b = edit.start, edit.end
@@ -219,8 +219,9 @@ class StoryEditor:
 
     @staticmethod
     def _soft_break_before(para: Para, offset: int) -> bool:
-        return any(seg.atom and seg.end == offset and local(seg.elem.tag) in ("br", "cr")
-                   for seg in para.segs)
+        return any(
+            seg.atom and seg.end == offset and local(seg.elem.tag) in ("br", "cr") for seg in para.segs
+        )
 
     def _insertion_seg(self, para: Para, pos: int, whole: list[Field]) -> Seg | None:
         candidates = [s for s in para.segs if not s.atom and not any(f in whole for f in s.fields)]
@@ -235,7 +236,7 @@ class StoryEditor:
                 return seg
         return None
 
-    # -- applying -----------------------------------------------------------------------------------
+    # -- applying --------
     def apply(self, edits: list[Edit]) -> EditReport:
         order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end), reverse=True)
         applied = [False] * len(edits)
@@ -311,7 +312,7 @@ class StoryEditor:
                     pos += 1
                 _remove_keep_tail(fld.simple)
 
-    # -- tidying up ---------------------------------------------------------------------------------
+    # -- tidying up --------
     def _cleanup(self, report: EditReport) -> None:
         ns = self.ns
         for t_elem in self.emptied:

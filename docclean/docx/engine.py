@@ -33,9 +33,16 @@ def is_junk(result: Result) -> bool:
     return any(f.category == "boilerplate" for f in result.findings)
 
 
-def placed(finding: Finding, part: str, *, line: int | None = None, column: int | None = None,
-           end_line: int | None = None, end_column: int | None = None,
-           applied: bool | None = None) -> Finding:
+def placed(
+    finding: Finding,
+    part: str,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+    end_line: int | None = None,
+    end_column: int | None = None,
+    applied: bool | None = None,
+) -> Finding:
     """``finding`` moved into ``part`` (and optionally to other coordinates / applied state)."""
     changes: dict[str, Any] = {"part": part}
     if line is not None:
@@ -51,9 +58,18 @@ def placed(finding: Finding, part: str, *, line: int | None = None, column: int 
     return dataclasses.replace(finding, **changes)
 
 
-def docx_finding(rule: str, message: str, text: str, part: str, *, action: Action = Action.FLAG,
-                 applied: bool = False, severity: Severity = Severity.WARNING,
-                 line: int = 1, suggestion: str | None = None) -> Finding:
+def docx_finding(
+    rule: str,
+    message: str,
+    text: str,
+    part: str,
+    *,
+    action: Action = Action.FLAG,
+    applied: bool = False,
+    severity: Severity = Severity.WARNING,
+    line: int = 1,
+    suggestion: str | None = None,
+) -> Finding:
     """A finding about a .docx object (a picture watermark, a link…) rather than a text span."""
     return Finding(
         rule=rule,

@@ -92,7 +92,9 @@ def clean_hyperlinks(
             pkg.drop_rel_if_unused(part, rid)
             applied = changed = True
         label = f"{rels_name(part)}#{rid}"
-        findings.extend(placed(f, label, applied=applied and f.category == "boilerplate") for f in result.findings)
+        findings.extend(
+            placed(f, label, applied=applied and f.category == "boilerplate") for f in result.findings
+        )
     return findings, changed
 
 
@@ -152,8 +154,15 @@ def clean_link_fields(
             changed = changed or applied
         line, column = story.location(max(fld.result_start, 0))
         findings.extend(
-            placed(f, f"{story.label}#field", line=line, column=column, end_line=line, end_column=column,
-                   applied=applied and f.category == "boilerplate")
+            placed(
+                f,
+                f"{story.label}#field",
+                line=line,
+                column=column,
+                end_line=line,
+                end_column=column,
+                applied=applied and f.category == "boilerplate",
+            )
             for f in result.findings
         )
     return findings, changed

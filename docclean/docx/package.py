@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -67,7 +68,7 @@ class Package:
             raise fail(path, "not a Word document (main part is not w:document)")
         self._reachable_before = self.reachable()
 
-    # -- parts -----------------------------------------------------------------------------------
+    # -- parts --------
     def xml(self, name: str) -> etree._Element:
         """The parsed root element of an XML part (parsed once, then shared)."""
         tree = self._trees.get(name)
@@ -89,16 +90,16 @@ class Package:
             r.kind == "vbaProject" for r in self.rels(self.main)
         )
 
-    # -- content types -----------------------------------------------------------------------------
+    # -- content types --------
     def content_type(self, part: str) -> str | None:
         root = self.xml("[Content_Types].xml")
         for node in root:
             if local(node.tag) == "Override" and node.get("PartName", "").lstrip("/") == part:
-                return node.get("ContentType")
+                return str(node.get("ContentType", ""))
         ext = part.rpartition(".")[2].lower()
         for node in root:
             if local(node.tag) == "Default" and node.get("Extension", "").lower() == ext:
-                return node.get("ContentType")
+                return str(node.get("ContentType", ""))
         return None
 
     def parts_of_type(self, suffix: str) -> list[str]:
@@ -111,7 +112,7 @@ class Package:
         }
         return [e.name for e in self._entries if e.name in wanted and self.has(e.name)]
 
-    # -- relationships -------------------------------------------------------------------------------
+    # -- relationships --------
     def rels_root(self, part: str) -> etree._Element | None:
         name = rels_name(part)
         if name not in self.data:
@@ -133,7 +134,9 @@ class Package:
             if not external and target:
                 joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
                 resolved = posixpath.normpath(joined)
-            out.append(Rel(node.get("Id", ""), node.get("Type", "").rpartition("/")[2], target, external, resolved))
+            out.append(
+                Rel(node.get("Id", ""), node.get("Type", "").rpartition("/")[2], target, external, resolved)
+            )
         return out
 
     def rel(self, part: str, rid: str) -> Rel | None:
@@ -201,7 +204,7 @@ class Package:
                     self.mark_dirty("[Content_Types].xml")
         return lost
 
-    # -- writing -----------------------------------------------------------------------------------
+    # -- writing --------
     @property
     def changed(self) -> bool:
         return bool(self.dirty or self.removed)
@@ -226,9 +229,9 @@ class Package:
 
     def write(self, out_path: str | os.PathLike[str]) -> None:
         """Write the package atomically (temp file in the target folder, then ``os.replace``)."""
-        target = os.fspath(out_path)
-        folder = os.path.dirname(os.path.abspath(target))
-        fd, tmp = tempfile.mkstemp(prefix=".docclean-", suffix=".tmp", dir=folder)
+        target = Path(out_path)
+        fd, tmp_name = tempfile.mkstemp(prefix=".docclean-", suffix=".tmp", dir=target.resolve().parent)
+        tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
                 if not self.changed:
@@ -243,18 +246,17 @@ class Package:
                             out.writestr(copy, data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, _file_mode(target))
-            os.replace(tmp, target)
+            tmp.chmod(_file_mode(target))
+            tmp.replace(target)
         except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
             raise
 
 
-def _file_mode(target: str) -> int:
+def _file_mode(target: Path) -> int:
     """Mode for the written file: the existing target's, else 0o666 less the umask."""
     try:
-        return os.stat(target).st_mode & 0o7777
+        return target.stat().st_mode & 0o7777
     except OSError:
         mask = os.umask(0)
         os.umask(mask)

@@ -41,7 +41,9 @@ def main_roots(root: etree._Element, ns: Ns) -> list[etree._Element]:
         return [body] if body is not None else []
     if name in ("footnotes", "endnotes"):
         kind = ns.q("w:type")
-        return [n for n in root if local(n.tag) in ("footnote", "endnote") and n.get(kind) not in NOTE_SEPARATORS]
+        return [
+            n for n in root if local(n.tag) in ("footnote", "endnote") and n.get(kind) not in NOTE_SEPARATORS
+        ]
     if name == "comments":
         return [n for n in root if local(n.tag) == "comment"]
     return [root]  # w:hdr, w:ftr
@@ -100,7 +102,12 @@ class StoryOutcome:
 
 
 def clean_story(
-    spec: StorySpec, ns: Ns, cleaner: Cleaner, *, max_removal: float, edit: bool,
+    spec: StorySpec,
+    ns: Ns,
+    cleaner: Cleaner,
+    *,
+    max_removal: float,
+    edit: bool,
     twin_texts: dict[str, str],
 ) -> StoryOutcome:
     """Clean one story: run the engine on its text and apply the applied edits run by run."""
@@ -121,7 +128,7 @@ def clean_story(
             for i in applied_idx
         ]
         report = StoryEditor(story).apply(edits)
-        ok = dict(zip(applied_idx, report.applied))
+        ok = dict(zip(applied_idx, report.applied, strict=True))
         removed = report.removed_rids
         changed = report.changed
     findings: list[Finding] = []
@@ -133,8 +140,15 @@ def clean_story(
             end_line, end_column = story.location(finding.end)
             applied = finding.applied and ok.get(i, False)
             findings.append(
-                placed(finding, part, line=line, column=column, end_line=end_line, end_column=end_column,
-                       applied=applied)
+                placed(
+                    finding,
+                    part,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                    applied=applied,
+                )
             )
     emptied = changed and not build_story(spec.label, _attached(spec.paragraphs), ns).text.strip()
     return StoryOutcome(findings, changed, removed, text, emptied)

@@ -29,20 +29,45 @@ from docclean.docx.ns import Ns, local
 
 # Elements between w:p and w:r whose runs are shown.
 WRAPPERS = frozenset(
-    {"hyperlink", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "ins", "moveTo", "dir", "bdo",
-     "ruby", "rubyBase"}
+    {
+        "hyperlink",
+        "smartTag",
+        "customXml",
+        "sdt",
+        "sdtContent",
+        "fldSimple",
+        "ins",
+        "moveTo",
+        "dir",
+        "bdo",
+        "ruby",
+        "rubyBase",
+    }
 )
 # Property children of wrappers / runs / paragraphs: never content.
-PROPERTIES = frozenset(
-    {"pPr", "rPr", "sdtPr", "sdtEndPr", "smartTagPr", "customXmlPr", "rubyPr", "rt"}
-)
+PROPERTIES = frozenset({"pPr", "rPr", "sdtPr", "sdtEndPr", "smartTagPr", "customXmlPr", "rubyPr", "rt"})
 # Zero-width markers: kept, moved with their paragraph, never content.
 MARKERS = frozenset(
-    {"bookmarkStart", "bookmarkEnd", "permStart", "permEnd", "commentRangeStart", "commentRangeEnd",
-     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
-     "customXmlInsRangeStart", "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
-     "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart",
-     "customXmlMoveToRangeEnd"}
+    {
+        "bookmarkStart",
+        "bookmarkEnd",
+        "permStart",
+        "permEnd",
+        "commentRangeStart",
+        "commentRangeEnd",
+        "moveFromRangeStart",
+        "moveFromRangeEnd",
+        "moveToRangeStart",
+        "moveToRangeEnd",
+        "customXmlInsRangeStart",
+        "customXmlInsRangeEnd",
+        "customXmlDelRangeStart",
+        "customXmlDelRangeEnd",
+        "customXmlMoveFromRangeStart",
+        "customXmlMoveFromRangeEnd",
+        "customXmlMoveToRangeStart",
+        "customXmlMoveToRangeEnd",
+    }
 )
 # Run children that may be dropped with an emptied run (rendering hints, no content of their own).
 DISPOSABLE = frozenset({"proofErr", "lastRenderedPageBreak", "softHyphen"})
@@ -117,7 +142,7 @@ class Story:
 
 
 def is_tag(elem: etree._Element, ns: Ns, name: str) -> bool:
-    return elem.tag == ns.q(name)
+    return bool(elem.tag == ns.q(name))
 
 
 def story_paragraphs(roots: Iterable[etree._Element], ns: Ns) -> list[etree._Element]:
@@ -270,7 +295,9 @@ def build_story(label: str, paragraphs: list[etree._Element], ns: Ns) -> Story:
         builder.has_object = False
         builder.walk(elem)
         text = "".join(builder.chunks)
-        paras.append(Para(index, elem, start, builder.offset, text, builder.segs, bool(text) or builder.has_object))
+        paras.append(
+            Para(index, elem, start, builder.offset, text, builder.segs, bool(text) or builder.has_object)
+        )
     return Story(label, paras, builder.fields, ns)
 
 

@@ -90,7 +90,9 @@ def remove_shape(pkg: Package, part: str, shape: etree._Element) -> None:
     if target is shape and local(shape.tag) == "shape":
         pict = shape.getparent()
         if pict is not None and local(pict.tag) == "pict":
-            others = [c for c in pict if isinstance(c.tag, str) and local(c.tag) != "shapetype" and c is not shape]
+            others = [
+                c for c in pict if isinstance(c.tag, str) and local(c.tag) != "shapetype" and c is not shape
+            ]
             if not others:
                 target = pict
     rids = _rids(target, ns)
@@ -134,7 +136,7 @@ def clean_watermarks(
     o_title = ns.q("o:title")
     text_count = 0
     picture_count = 0
-    # -- VML text (WordArt) --------------------------------------------------------------------------------
+    # -- VML text (WordArt) --------
     for textpath in list(root.iter(ns.q("v:textpath"))):
         shape = textpath.getparent()
         string = textpath.get("string")
@@ -155,7 +157,7 @@ def clean_watermarks(
                 remove_shape(pkg, part, shape)
             done = out.changed = True
         out.findings.extend(placed(f, label, applied=f.applied and done) for f in result.findings)
-    # -- VML pictures -------------------------------------------------------------------------------------
+    # -- VML pictures --------
     for imagedata in list(root.iter(ns.q("v:imagedata"))):
         shape = imagedata.getparent()
         if shape is None or any(a.tag == fallback for a in imagedata.iterancestors()):
@@ -168,12 +170,18 @@ def clean_watermarks(
         picture_count += 1
         names = [shape.get("alt", ""), imagedata.get(o_title, "")]
         out_f, changed = _judge_picture(
-            pkg, part, shape, f"{part}#picture-watermark-{picture_count}", names, cleaner,
-            edit=edit, remove_pictures=remove_pictures,
+            pkg,
+            part,
+            shape,
+            f"{part}#picture-watermark-{picture_count}",
+            names,
+            cleaner,
+            edit=edit,
+            remove_pictures=remove_pictures,
         )
         out.findings.extend(out_f)
         out.changed = out.changed or changed
-    # -- DrawingML pictures behind the text ----------------------------------------------------------------
+    # -- DrawingML pictures behind the text --------
     for anchor in list(root.iter(ns.q("wp:anchor"))):
         if any(a.tag == fallback for a in anchor.iterancestors()):
             continue
@@ -191,19 +199,32 @@ def clean_watermarks(
         for cnv in ns.xpath(anchor, ".//pic:cNvPr"):
             names += [cnv.get("name", ""), cnv.get("descr", "")]
         out_f, changed = _judge_picture(
-            pkg, part, anchor, f"{part}#picture-watermark-{picture_count}", names, cleaner,
-            edit=edit, remove_pictures=remove_pictures,
+            pkg,
+            part,
+            anchor,
+            f"{part}#picture-watermark-{picture_count}",
+            names,
+            cleaner,
+            edit=edit,
+            remove_pictures=remove_pictures,
         )
         out.findings.extend(out_f)
         out.changed = out.changed or changed
-    # -- page background ---------------------------------------------------------------------------------------
+    # -- page background --------
     if local(root.tag) == "document":
         background = root.find(ns.q("w:background"))
         if background is not None and _rids(background, ns):
             names = [n.get(o_title, "") for n in background.iter() if n.get(o_title)]
             out_f, changed = _judge_picture(
-                pkg, part, background, f"{part}#page-background", names, cleaner,
-                edit=edit, remove_pictures=remove_pictures, background=True,
+                pkg,
+                part,
+                background,
+                f"{part}#page-background",
+                names,
+                cleaner,
+                edit=edit,
+                remove_pictures=remove_pictures,
+                background=True,
             )
             out.findings.extend(out_f)
             out.changed = out.changed or changed
@@ -211,8 +232,16 @@ def clean_watermarks(
 
 
 def _judge_picture(
-    pkg: Package, part: str, node: etree._Element, label: str, names: list[str], cleaner: Cleaner, *,
-    edit: bool, remove_pictures: bool, background: bool = False,
+    pkg: Package,
+    part: str,
+    node: etree._Element,
+    label: str,
+    names: list[str],
+    cleaner: Cleaner,
+    *,
+    edit: bool,
+    remove_pictures: bool,
+    background: bool = False,
 ) -> tuple[list[Finding], bool]:
     findings: list[Finding] = []
     junk = False
@@ -231,14 +260,24 @@ def _judge_picture(
             remove_shape(pkg, part, node)
         findings = [placed(f, label, applied=f.category == "boilerplate") for f in findings]
         findings.append(
-            docx_finding("DOC002", f"{kind} removed", description, label, action=Action.STRIP, applied=True,
-                         severity=Severity.INFO)
+            docx_finding(
+                "DOC002",
+                f"{kind} removed",
+                description,
+                label,
+                action=Action.STRIP,
+                applied=True,
+                severity=Severity.INFO,
+            )
         )
         return findings, True
     findings.append(
         docx_finding(
-            "DOC002", f"{kind} kept (pass remove_picture_watermarks=True / --remove-picture-watermarks to remove it)",
-            description, label, severity=Severity.INFO,
+            "DOC002",
+            f"{kind} kept (pass remove_picture_watermarks=True / --remove-picture-watermarks to remove it)",
+            description,
+            label,
+            severity=Severity.INFO,
         )
     )
     return findings, False
