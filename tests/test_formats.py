@@ -624,13 +624,16 @@ def test_artifact_uri() -> None:
 
 @dataclass(frozen=True)
 class _PartFinding(Finding):
+    """A finding that records its part of a container file (as .docx findings do)."""
+
     part: str | None = None
 
 
 def test_findings_inside_a_container_part_name_it_and_carry_no_byte_edit() -> None:
     source = "页脚：本文档由某某文库网整理\n"
     base = make(source, "本文档由某某文库网整理", "DC101", message="转售平台的声明文字")
-    inner = _PartFinding(**{k: getattr(base, k) for k in base.__dataclass_fields__}, part="word/footer1.xml")
+    fields = {k: getattr(base, k) for k in base.__dataclass_fields__ if k != "part"}
+    inner = _PartFinding(**fields, part="word/footer1.xml")
     report = FileReport("合同.docx", (inner,), source=source)
     result = sarif_log((report,), RULES)["runs"][0]["results"][0]
     assert result["properties"]["part"] == "word/footer1.xml"
