@@ -5,8 +5,9 @@ Params: ``threshold``; ``signals`` (tables of ``name``, ``weight``, ``patterns``
 lines that already have a positive signal; each signal counts once per line. Context adds to a
 line that has a positive signal: ``position_bonus`` within the first ``head_lines`` or last
 ``tail_lines`` non-blank lines, ``recurring_bonus`` when the same line occurs again elsewhere,
-``short_bonus`` when it is at most ``short_len`` characters. Lines longer than ``max_len`` never
-score. The scores are shared with ``block`` and ``recurring`` rules through the document cache.
+``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
+nearest non-blank line before or after it reaches the threshold on its own (reseller lines come in
+clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and ``recurring`` rules through the document cache.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class LineScorer:
         self.recurring_bonus = int(p.get("recurring_bonus", 0))
         self.short_len = int(p.get("short_len", 0))
         self.short_bonus = int(p.get("short_bonus", 0))
+        self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
@@ -114,7 +116,22 @@ class LineScorer:
                 total += self.short_bonus
                 reasons.append(f"short{self.short_bonus:+d}")
             out[i] = LineScore(total, tuple(reasons))
+        if self.neighbour_bonus:
+            self._add_neighbour_bonus(doc, out)
         return out
+
+    def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
+        order = _nonblank_order(doc)
+        ranked = doc.cache["nonblank-lines"]
+        strong = {i for i, s in out.items() if s.score >= self.threshold}
+        for i, s in list(out.items()):
+            if s.score >= self.threshold or s.score <= 0:
+                continue
+            rank = order[i][0]
+            near = [ranked[r] for r in (rank - 1, rank + 1) if 0 <= r < len(ranked)]
+            if any(j in strong for j in near):
+                out[i] = LineScore(s.score + self.neighbour_bonus,
+                                   (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
 
 def _signal(rule: Rule, data: Any) -> Signal:
@@ -133,6 +150,7 @@ def _nonblank_order(doc: Document) -> dict[int, tuple[int, int]]:
         idx = [ln.index for ln in doc.lines.lines if text[ln.start : ln.end].strip()]
         cached = {i: (rank, len(idx)) for rank, i in enumerate(idx)}
         doc.cache["nonblank-order"] = cached
+        doc.cache["nonblank-lines"] = idx
     return cached
 
 
