@@ -119,7 +119,7 @@ def clean_file(
 
 def _clean_docx(path: Path, ruleset: RuleSet, mode: FixMode, max_removal: float) -> CleanedFile:
     try:
-        from .docx import clean_docx
+        from .docx import clean_docx  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # pragma: no cover - the docx package ships with docclean
         raise InputError(f"{path}: .docx support is not available in this installation") from None
     res = clean_docx(path, rules=ruleset, fix=mode.value, max_removal=max_removal)

@@ -71,9 +71,7 @@ class PatternMatcher:
 
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        seen = 0
-        for _ in finditer(self.rule, self.unless, doc.text, doc.time_budget):
-            seen += 1
+        for seen, _ in enumerate(finditer(self.rule, self.unless, doc.text, doc.time_budget), 1):
             if seen >= self.unless_count:
                 return True
         return False
