@@ -138,7 +138,9 @@ def test_several_inputs_need_a_destination(tmp_path: Path, capsys: pytest.Captur
         (lambda p: None, ["rules", "show", "NOPE1"], "unknown rule"),
     ],
 )
-def test_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, args, message) -> None:  # type: ignore[no-untyped-def]
+def test_errors_exit_2_with_one_line(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, args, message
+) -> None:
     setup(tmp_path)
     try:
         code = main(args)

@@ -3,6 +3,7 @@ offsets and line/columns agree, and nothing raises on arbitrary Unicode."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -47,7 +48,7 @@ def _check(text: str) -> None:
     result = docclean.clean(text, rules=RULES, max_removal=1.0, fix="unsafe")
     applied = [f for f in result.findings if f.applied]
     edits = sorted((f.start, f.end, f.replacement or "") for f in applied)
-    for (s1, e1, _), (s2, _, _) in zip(edits, edits[1:]):
+    for (_, e1, _), (s2, _, _) in itertools.pairwise(edits):
         assert e1 <= s2, "applied edits overlap"
     assert apply_edits(text, edits) == result.text
     for f in result.findings:

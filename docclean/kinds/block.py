@@ -23,7 +23,6 @@ from . import Hit, compile_rule
 from .linescore import LineScore, LineScorer, line_counts
 from .recurring import RecurringMatcher
 
-
 _SENTENCE_END = frozenset("。！？；…!?;")
 
 
