@@ -152,7 +152,10 @@ def test_errors_exit_2_with_one_line(  # type: ignore[no-untyped-def]
 
 
 def test_refused_cleaning_leaves_the_file_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = "仅供学习 禁止外传 用后删除\n本文档来源于网络，如有侵权请联系删除\n精品文档，欢迎下载\n正文一。\n正文二。\n正文三。\n"
+    text = (
+        "仅供学习 禁止外传 用后删除\n本文档来源于网络，如有侵权请联系删除\n精品文档，欢迎下载\n"
+        "正文一。\n正文二。\n正文三。\n"
+    )
     f = _write(tmp_path / "r.txt", text)
     assert main(["clean", "--in-place", str(f)]) == 2
     assert "above the limit" in capsys.readouterr().err
