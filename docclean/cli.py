@@ -1,0 +1,307 @@
+"""Command line: ``docclean check``, ``docclean clean`` and ``docclean rules``.
+
+Exit codes (see docs/output.md): 0 = nothing at or above ``--fail-on``; 1 = findings at or
+above it; 2 = usage, input, decode, rule-file or refused-cleaning error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import fnmatch
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__, engine
+from .api import TEXT_SUFFIXES, CleanedFile, clean_file
+from .config import Config, find_config, load_config
+from .errors import DoccleanError
+from .model import FileReport, FixMode, Result
+from .rules import RuleSet, load_rules
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_INCLUDE = tuple(f"*{s}" for s in (*TEXT_SUFFIXES, ".docx"))
+_LEVELS = {"info": 0, "warning": 1, "error": 2, "never": 99}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"docclean: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", action="append", default=[], metavar="RULES",
+                   help="only these rules (ids, id prefixes, names or categories; comma-separated)")
+    p.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
+    p.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
+                   help="extra rule file or folder (adds rules, overrides bundled ones)")
+    p.add_argument("--config", type=Path, help="config file (default: nearest docclean.toml or pyproject.toml)")
+    p.add_argument("--no-config", action="store_true", help="ignore config files")
+    p.add_argument("--encoding", help="force the text encoding of the input files (e.g. gb18030)")
+    p.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help=f"file globs to take from folders (default: {' '.join(DEFAULT_INCLUDE)})")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="globs to skip in folders")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
+    p.add_argument("--allow", action="append", default=[], metavar="WORD",
+                   help="a word never to report (e.g. a product called X科技)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(prog="docclean", description="Clean resold document templates.")
+    parser.add_argument("--version", action="version", version=f"docclean {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="report findings; exit 1 when any reach --fail-on")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    _common(check)
+    check.add_argument("--format", default="text", help="text, json, sarif, github, rdjson or codequality")
+    check.add_argument("--fail-on", choices=("info", "warning", "error", "never"), default=None,
+                       help="lowest severity that fails the check (default: warning)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+
+    fix = sub.add_parser("clean", help="write cleaned files (stdout for a single file by default)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    _common(fix)
+    where = fix.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="output file (one input) or folder (several)")
+    where.add_argument("--in-place", action="store_true", help="overwrite each input file")
+    where.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--to-utf8", action="store_true", help="write UTF-8 instead of the input encoding")
+    fix.add_argument("--max-removal", type=float, default=None,
+                     help="refuse a cleaning that removes more than this share of a file (default 0.3)")
+
+    rules = sub.add_parser("rules", help="list rules, show one rule's documentation, or run rule examples")
+    rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test"))
+    rules.add_argument("rule_id", nargs="?", help="rule id for 'show'")
+    rules.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path)
+    return parser
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    ruleset: RuleSet
+    config: Config
+    mode: FixMode
+    allow: tuple[str, ...]
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def _settings(args: argparse.Namespace) -> _Settings:
+    config = Config()
+    if not args.no_config:
+        path = args.config if args.config else find_config(Path.cwd())
+        if args.config and not args.config.is_file():
+            raise DoccleanError(f"{args.config}: config file not found")
+        config = load_config(path)
+    ruleset = load_rules(*config.rules, *args.rules, overrides=config.overrides or None)
+    select = _split(args.select) or config.select
+    ignore = (*config.ignore, *_split(args.ignore))
+    if select or ignore:
+        ruleset = ruleset.select(select, ignore)
+    mode = FixMode.UNSAFE if args.unsafe_fixes else FixMode.SAFE
+    return _Settings(ruleset, config, mode, (*config.allow, *args.allow))
+
+
+def _walk(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
+    for raw in paths:
+        if raw == "-":
+            yield raw
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).as_posix()
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if not f.is_file() or not any(fnmatch.fnmatch(f.name, g) for g in include):
+                    continue
+                if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(f.name, g) for g in exclude):
+                    continue
+                yield str(f)
+        else:
+            yield raw  # a missing file is reported by the reader
+
+
+def _ruleset_for(path: str, s: _Settings) -> RuleSet:
+    ignored = [rules for glob, rules in s.config.per_file_ignores.items()
+               if fnmatch.fnmatch(Path(path).as_posix(), glob) or fnmatch.fnmatch(Path(path).name, glob)]
+    if not ignored:
+        return s.ruleset
+    return s.ruleset.select((), [r for group in ignored for r in group])
+
+
+def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float) -> CleanedFile:
+    ruleset = _ruleset_for(path, s)
+    if path == "-":
+        from .sources import decode_bytes, encode_text
+
+        decoded = decode_bytes(sys.stdin.buffer.read(), encoding=args.encoding, name="<stdin>")
+        result = engine.run(decoded.text, ruleset, mode=s.mode, max_removal=max_removal, allow=s.allow)
+
+        def write(target: Path) -> None:
+            from .sources import write_atomic
+
+            write_atomic(target, encode_text(result.text, decoded, to_utf8=getattr(args, "to_utf8", False)))
+
+        return CleanedFile("-", result, decoded.encoding, write)
+    return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
+                      encoding=args.encoding, to_utf8=getattr(args, "to_utf8", False))
+
+
+def _progress(done: int, total: int) -> None:
+    if total > 1 and sys.stderr.isatty():
+        print(f"\r{done}/{total} files", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Report findings in every file; the exit code follows --fail-on."""
+    from .formats import FORMATS, render, use_color
+
+    if args.format not in FORMATS:
+        raise DoccleanError(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
+    s = _settings(args)
+    files = list(_walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
+                       (*s.config.exclude, *args.exclude)))
+    reports: list[FileReport] = []
+    for n, path in enumerate(files, 1):
+        try:
+            cf = _clean_one(path, s, args, 1.0)
+            source = cf.result.original if Path(path).suffix.lower() not in (".docx", ".docm") else None
+            reports.append(FileReport(path, cf.findings, cf.encoding, source))
+        except DoccleanError as exc:
+            reports.append(FileReport(path, error=str(exc)))
+        _progress(n, len(files))
+    out_stream = sys.stdout if args.output is None else None
+    color = out_stream is not None and args.format == "text" and use_color(sys.stdout)
+    output = render(args.format, reports, {r.id: r for r in s.ruleset}, color=color, tool_version=__version__)
+    if args.output is not None:
+        from .sources import write_atomic
+
+        write_atomic(args.output, output.encode("utf-8"))
+    else:
+        sys.stdout.write(output if output.endswith("\n") or not output else output + "\n")
+    if any(r.error for r in reports):
+        return EXIT_ERROR
+    threshold = _LEVELS[args.fail_on or s.config.fail_on or "warning"]
+    failing = any(f.severity.rank >= threshold for r in reports for f in r.findings)
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Write cleaned files, print them, or print a diff."""
+    s = _settings(args)
+    files = list(_walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
+                       (*s.config.exclude, *args.exclude)))
+    max_removal = args.max_removal if args.max_removal is not None else (s.config.max_removal or 0.3)
+    to_stdout = not (args.output or args.in_place or args.diff)
+    if to_stdout and len(files) != 1:
+        raise DoccleanError("several inputs: give -o FOLDER, --in-place or --diff")
+    if args.in_place and "-" in files:
+        raise DoccleanError("--in-place cannot write to stdin")
+    out_dir = args.output if args.output is not None and (len(files) > 1 or args.output.is_dir()) else None
+    status = EXIT_OK
+    for n, path in enumerate(files, 1):
+        try:
+            cf = _clean_one(path, s, args, max_removal)
+            if args.diff:
+                _print_diff(path, cf.result)
+            elif to_stdout:
+                if Path(path).suffix.lower() in (".docx", ".docm", ".doc", ".wps"):
+                    raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place")
+                sys.stdout.write(cf.text)
+            else:
+                target = Path(path) if args.in_place else (out_dir / Path(path).name if out_dir else args.output)
+                if out_dir is not None:
+                    out_dir.mkdir(parents=True, exist_ok=True)
+                if cf.changed or not args.in_place:
+                    cf.write(target)
+                applied = sum(1 for f in cf.findings if f.applied)
+                print(f"{path}: {applied} fixes applied, {len(cf.findings) - applied} left"
+                      + ("" if cf.changed else " (unchanged)"), file=sys.stderr)
+        except DoccleanError as exc:
+            print(f"docclean: error: {exc}", file=sys.stderr)
+            status = EXIT_ERROR
+        _progress(n, len(files))
+    return status
+
+
+def _print_diff(path: str, result: Result) -> None:
+    diff = difflib.unified_diff(result.original.splitlines(keepends=True), result.text.splitlines(keepends=True),
+                                fromfile=path, tofile=f"{path} (cleaned)")
+    for line in diff:
+        sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List rules, show one rule's documentation, or run every rule's examples."""
+    ruleset = load_rules(*args.rules)
+    if args.action == "list":
+        for r in ruleset:
+            fix = "flag" if r.safety is None else f"{r.action.value} ({r.safety.value})"
+            state = "" if r.enabled else "  [off by default]"
+            print(f"{r.id}  {r.name:<28} {r.category:<12} {r.severity.value:<8} {fix:<16}{state}")
+        return EXIT_OK
+    if args.action == "show":
+        if not args.rule_id:
+            raise DoccleanError("'rules show' needs a rule id, e.g. docclean rules show BP001")
+        try:
+            r = ruleset.get(args.rule_id.upper())
+        except KeyError:
+            raise DoccleanError(f"unknown rule {args.rule_id!r} (see 'docclean rules')") from None
+        print(render_rule_doc(r))
+        return EXIT_OK
+    from .selftest import check_rule
+
+    failures = [f for r in ruleset for f in check_rule(r, ruleset)]
+    for f in failures:
+        print(f)
+    passed = sum(len(r.tests) for r in ruleset) - len(failures)
+    print(f"{passed} passed, {len(failures)} failed")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
+def render_rule_doc(r: object) -> str:
+    """A rule's documentation as Markdown."""
+    from .rules import Rule
+
+    assert isinstance(r, Rule)
+    fix = "flag only" if r.safety is None else f"{r.action.value}, {r.safety.value} fix"
+    parts = [f"# {r.id} {r.name}", "", r.doc.summary, "",
+             f"Category: {r.category} · severity: {r.severity.value} · {fix} · since {r.since}"
+             + ("" if r.enabled else " · off by default (enable with --select)")]
+    for title, body in (("Why", r.doc.why), ("Example", r.doc.example), ("Use instead", r.doc.instead),
+                        ("Fix safety", r.doc.fix_safety)):
+        if body:
+            block = f"```\n{body}\n```" if title in ("Example", "Use instead") else body
+            parts += ["", f"## {title}", "", block]
+    return "\n".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``docclean`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "clean":
+            return cmd_clean(args)
+        return cmd_rules(args)
+    except DoccleanError as exc:
+        print(f"docclean: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+

@@ -1,0 +1,136 @@
+"""Kind ``block``: the reseller block at the head or tail of a document.
+
+Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
+at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
+short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
+them, or between the edge and the first anchor. A gap is absorbed only when the anchor that
+closes it occurs once in the document (a recurring line says nothing about its neighbours).
+A block never reaches past the middle of the document. Blank lines inside the block, and between
+the block and the text, go with it. Each non-blank
+line of the block is one finding; blank lines ride with the nearest block line.
+
+Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
+``window`` (how many non-blank lines from the edge are examined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ..document import Document
+from ..rules import Rule
+from . import Hit, compile_rule
+from .linescore import LineScore, LineScorer, line_counts
+from .recurring import RecurringMatcher
+
+_SENTENCE_END = frozenset("。！？；…!?;")
+
+
+class BlockMatcher:
+    """Matcher for kind ``block``."""
+
+    def __init__(self, rule: Rule) -> None:
+        p = rule.params
+        self.rule = rule
+        self.scorer_id = str(p["scorer"])
+        self.region = p.get("region", "head")
+        if self.region not in ("head", "tail"):
+            raise ValueError("region must be 'head' or 'tail'")
+        self.anchor = int(p["anchor"])
+        self.max_gap = int(p.get("max_gap", 3))
+        self.gap_max_len = int(p.get("gap_max_len", 40))
+        self.window = int(p.get("window", 30))
+        self._scorer: LineScorer | None = None
+
+    def bind(self, scorer: LineScorer) -> None:
+        """Use ``scorer`` for line scores (the engine binds the rule named by ``scorer``)."""
+        self._scorer = scorer
+
+    def find(self, doc: Document) -> Iterator[Hit]:
+        """Yield one hit per non-blank line of the block (blank neighbours included)."""
+        scorer = self._scorer
+        if scorer is None:
+            return
+        scores = scorer.scores(doc)
+        if not scores:
+            return
+        lines = doc.lines.lines
+        text = doc.text
+        counts = line_counts(doc)
+        order = range(len(lines)) if self.region == "head" else range(len(lines) - 1, -1, -1)
+        nonblank = sum(1 for ln in lines if text[ln.start : ln.end].strip())
+        limit = min(self.window, nonblank // 2)  # a block never reaches the middle of the document
+        block: list[int] = []  # non-blank line indices in the block, edge first
+        pending: list[int] = []  # gap lines waiting for an anchor
+        seen = 0
+        for i in order:
+            body = text[lines[i].start : lines[i].end].strip()
+            if not body:
+                continue
+            seen += 1
+            if seen > limit:
+                break
+            s = scores.get(i)
+            if s is not None and s.score >= self.anchor:
+                if pending and counts[body] == 1:
+                    block.extend(pending)
+                pending = []
+                block.append(i)
+                continue
+            if (len(pending) >= self.max_gap or len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
+                    or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0):
+                break
+            pending.append(i)
+        if not block:
+            return
+        yield from self._hits(doc, sorted(block), scores)
+
+    def _hits(self, doc: Document, block: list[int], scores: Mapping[int, LineScore]) -> Iterator[Hit]:
+        lines = doc.lines.lines
+        text = doc.text
+        first, last = block[0], block[-1]
+        n = len(lines)
+
+        def blank(i: int) -> bool:
+            return 0 <= i < n and not text[lines[i].start : lines[i].end].strip()
+
+        # Blank lines between the block and the text go with the block.
+        lo, hi = first, last
+        if self.region == "head":
+            lo = 0
+            while blank(hi + 1):
+                hi += 1
+        else:
+            hi = n - 1
+            while blank(lo - 1):
+                lo -= 1
+        members = set(block)
+        starts = [i for i in range(lo, hi + 1) if i in members]
+        # Leading blank lines (tail blocks, or blanks before a head block) form their own hit.
+        if starts and starts[0] > lo:
+            yield Hit(lines[lo].start, lines[starts[0]].start, "",
+                      {"match": "", "reasons": "blank lines next to a reseller block"})
+        for k, i in enumerate(starts):
+            stop = starts[k + 1] if k + 1 < len(starts) else hi + 1
+            end = lines[stop - 1].next
+            # Non-member, non-blank lines inside the range keep their own line.
+            j = i + 1
+            while j < stop and blank(j):
+                j += 1
+            if j < stop:
+                end = lines[j].start
+            s = scores.get(i)
+            reason = s.explain() if s is not None else "inside the block"
+            yield Hit(lines[i].start, end, None,
+                      {"match": text[lines[i].start : lines[i].end], "reasons": reason})
+
+
+def bind_scorers(matcher: BlockMatcher | RecurringMatcher, rule_lookup: dict[str, Rule]) -> None:
+    """Attach the scorer rule named in a block rule's params."""
+    rule = rule_lookup.get(matcher.scorer_id)
+    if rule is None:
+        raise ValueError(f"scorer {matcher.scorer_id!r} is not a known rule")
+    scorer = compile_rule(rule)
+    if not isinstance(scorer, LineScorer):
+        raise ValueError(f"scorer {matcher.scorer_id!r} is not a line-score rule")
+    matcher.bind(scorer)

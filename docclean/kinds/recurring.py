@@ -1,0 +1,89 @@
+"""Kind ``recurring``: a line repeated through a document like a watermark.
+
+A line is reported at every occurrence when its normalised form (white space dropped, digits
+folded) occurs at least ``min_count`` times, it is at most ``max_len`` characters, and either
+the ``scorer`` rule gives it at least ``min_score`` points or it matches one of ``patterns``
+(whole-line shapes that are junk when repeated, such as anti-copy garbage).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from ..document import Document
+from ..rules import Rule
+from . import Hit
+from .linescore import LineScorer
+from .regexes import compile_patterns, finditer
+
+_FOLD = re.compile(r"\s+|(\d+)")
+
+
+def _normal(body: str) -> str:
+    return _FOLD.sub(lambda m: "#" if m.group(1) else "", body)
+
+
+class RecurringMatcher:
+    """Matcher for kind ``recurring``."""
+
+    def __init__(self, rule: Rule) -> None:
+        p = rule.params
+        self.rule = rule
+        self.scorer_id = str(p["scorer"])
+        self.min_count = int(p.get("min_count", 2))
+        self.min_score = int(p.get("min_score", 1))
+        self.max_len = int(p.get("max_len", 80))
+        pats = p.get("patterns", [])
+        self.shapes = compile_patterns(rule, pats, key="patterns") if pats else None
+        self._scorer: LineScorer | None = None
+
+    def bind(self, scorer: LineScorer) -> None:
+        """Use ``scorer`` for line scores."""
+        self._scorer = scorer
+
+    def find(self, doc: Document) -> Iterator[Hit]:
+        """Yield every occurrence of every qualifying recurring line."""
+        if self._scorer is None:
+            return
+        scores = self._scorer.scores(doc)
+        text, lines = doc.text, doc.lines.lines
+        candidates: dict[int, str] = {}
+        for i, s in scores.items():
+            if s.score >= self.min_score:
+                candidates[i] = _normal(text[lines[i].start : lines[i].end])
+        keys = {k for k in candidates.values() if 0 < len(k) <= self.max_len}
+        if self.shapes is not None:
+            keys |= self._shaped(doc)
+        if not keys:
+            return
+        counts: Counter[str] = Counter()
+        where: dict[str, list[int]] = {}
+        for ln in lines:
+            body = text[ln.start : ln.end]
+            if not body or len(body) > self.max_len * 2:
+                continue
+            k = _normal(body)
+            if k in keys:
+                counts[k] += 1
+                where.setdefault(k, []).append(ln.index)
+        for k, n in counts.items():
+            if n < self.min_count:
+                continue
+            for i in where[k]:
+                ln = lines[i]
+                yield Hit(ln.start, ln.next, None,
+                          {"match": text[ln.start : ln.end], "count": n})
+
+    def _shaped(self, doc: Document) -> set[str]:
+        """Normalised lines that a shape pattern matches from end to end."""
+        assert self.shapes is not None
+        text, index = doc.text, doc.lines
+        out = set()
+        for m in finditer(self.rule, self.shapes, text, doc.time_budget):
+            ln = index.line(index.line_of(m.start()))
+            body = text[ln.start : ln.end]
+            if body.strip() == m.group().strip() and len(body) <= self.max_len * 2:
+                out.add(_normal(body))
+        return out
