@@ -29,11 +29,16 @@ LINK_TEXT = "述职报告写作要点"
 PARA1 = ("2020年，在经开区党工委的正确领导下，", "我紧紧围绕", "中心工作", "，较好地完成各项任务。")
 PARA2 = "一、率先垂范，全力抓好疫情防控"
 PARA3 = "二、加强学习，不断提高个人素质。"
+PARA4 = (
+    "一年来，我始终把加强政治理论、业务学习作为一项重要任务来抓，积极参加区委中心组和经开区党支部组织的各项学习活动，"
+    "重点学习了党的十九届五中全会精神，不断加强党性修养和品德修养，增强政治定力和政治鉴别力，"
+    "通过理论学习、现场体验、面对面宣讲等方式，让学习方式内容更加丰富，及时了解企业人员思想动态和企业需求。"
+)
 CELL_TEXT = "项目负责人"
 NESTED_CELL_TEXT = "嵌套表格内容"
 
 EXPECTED_BODY = "\n".join(
-    [TITLE, "".join(PARA1), PARA2, f"详见{LINK_TEXT}。", CELL_TEXT, NESTED_CELL_TEXT, "", PARA3, ""]
+    [TITLE, "".join(PARA1), PARA2, f"详见{LINK_TEXT}。", CELL_TEXT, NESTED_CELL_TEXT, "", PARA3, PARA4, ""]
 )
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -157,6 +162,7 @@ def reseller_document(path: str | Path) -> Path:
     # a cell whose only paragraph is junk: the paragraph must stay (emptied)
     cell.paragraphs[0].text = "咨询QQ99887766"
     document.add_paragraph(PARA3)
+    document.add_paragraph(PARA4)
     document.add_paragraph(CREDIT)
     section = document.sections[0]
     header = section.header

@@ -55,9 +55,7 @@ def test_malformed_files_raise_one_line_input_error(name: str, monkeypatch: pyte
 
 
 @pytest.mark.parametrize("name", GOOD)
-def test_files_without_junk_are_left_alone(
-    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_files_without_junk_are_left_alone(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(docclean, "clean", stub_clean, raising=False)
     path = CORPUS / name
     result = clean_docx(path)
@@ -69,9 +67,7 @@ def test_files_without_junk_are_left_alone(
 
 
 @pytest.mark.parametrize("name", GOOD)
-def test_heavy_edits_keep_every_file_valid(
-    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_heavy_edits_keep_every_file_valid(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Strip every third line and rewrite the others: the text read back is exactly the edited text
     (up to blank paragraphs), and the file still opens."""
     monkeypatch.setattr(docclean, "clean", stress_clean, raising=False)

@@ -48,12 +48,8 @@ def fixed(*edits: tuple[int, int, str]) -> Callable[..., Result]:
     def clean(text: str, **_: Any) -> Result:
         found = []
         for start, end, repl in edits:
-            f = _finding(
-                "RES904", "boilerplate", text, start, end, Action.REPLACE if repl else Action.STRIP, True
-            )
-            found.append(
-                Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": repl})
-            )
+            f = _finding("RES904", "boilerplate", text, start, end, Action.REPLACE if repl else Action.STRIP, True)
+            found.append(Finding(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "replacement": repl}))
         return Result(text=text, findings=tuple(found), original=text)
 
     return clean
@@ -68,9 +64,7 @@ SPLIT = (
 )
 
 
-def test_text_split_across_runs_is_cut_and_formatting_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_text_split_across_runs_is_cut_and_formatting_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result, root = run_clean(tmp_path, monkeypatch, SPLIT, make_cleaner(spans={"酷乐文行整理": ""}))
     assert texts(root)[0] == "正文开头结尾"
     runs = root.findall(".//w:body/w:p", NS)[0].findall("w:r", NS)
@@ -132,9 +126,7 @@ PAGE_FIELD = (
 )
 
 
-def test_edit_cutting_through_a_field_result_is_not_applied(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_edit_cutting_through_a_field_result_is_not_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result, root = run_clean(tmp_path, monkeypatch, PAGE_FIELD, make_cleaner(spans={"2页": ""}))
     assert [f.applied for f in result.findings] == [False]
     assert not result.changed
@@ -183,9 +175,7 @@ def test_removed_paragraph_hands_its_bookmarks_on(tmp_path: Path, monkeypatch: p
     assert len(root.findall(".//w:bookmarkStart", NS)) == 1
 
 
-def test_edit_that_would_merge_paragraphs_is_not_applied(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_edit_that_would_merge_paragraphs_is_not_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "<w:p><w:r><w:t>甲乙</w:t></w:r></w:p><w:p><w:r><w:t>丙丁</w:t></w:r></w:p><w:p/>"
     result, root = run_clean(tmp_path, monkeypatch, body, fixed((1, 4, "")))  # "乙\n丙"
     assert [f.applied for f in result.findings if f.part == "word/document.xml"] == [False]
@@ -223,9 +213,7 @@ def test_paragraphs_that_must_stay_are_emptied(tmp_path: Path, monkeypatch: pyte
     assert texts(root) == ["", "", "表二", "", "第二节"]
 
 
-def test_blank_paragraphs_inside_an_ad_block_go_with_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_blank_paragraphs_inside_an_ad_block_go_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
         '<w:p><w:r><w:t>仅供学习</w:t></w:r></w:p><w:p/><w:p><w:pPr><w:jc w:val="center"/></w:pPr></w:p>'
         "<w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p><w:p><w:r><w:t>标题</w:t></w:r></w:p><w:p/>"
@@ -235,9 +223,7 @@ def test_blank_paragraphs_inside_an_ad_block_go_with_it(
     assert texts(root) == ["标题", "", "正文"]
 
 
-def test_block_content_control_holding_only_junk_is_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_block_content_control_holding_only_junk_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
         '<w:sdt><w:sdtPr><w:id w:val="9"/></w:sdtPr>'
         "<w:sdtContent><w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p>"
@@ -267,9 +253,7 @@ def test_tabs_and_breaks_are_single_characters(tmp_path: Path, monkeypatch: pyte
     assert [etree.QName(c).localname for c in run] == ["t", "tab", "t"]
 
 
-def test_control_characters_in_a_replacement_are_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_control_characters_in_a_replacement_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "<w:p><w:r><w:t>甲乙</w:t></w:r></w:p><w:p/>"
     result, root = run_clean(tmp_path, monkeypatch, body, fixed((0, 1, "a\nb")))
     assert [f.applied for f in result.findings if f.part == "word/document.xml"] == [False]

@@ -86,9 +86,7 @@ def test_bad_central_directory(good: Path, tmp_path: Path) -> None:
     refused(path, "zip")
 
 
-def _with_extra(
-    good: Path, path: Path, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED
-) -> Path:
+def _with_extra(good: Path, path: Path, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
     shutil.copyfile(good, path)
     with zipfile.ZipFile(path, "a", method) as archive:
         for name, data in entries.items():
@@ -103,9 +101,7 @@ def test_zip_bomb_ratio(good: Path, tmp_path: Path) -> None:
 
 
 def test_zip_bomb_total_size_is_refused_before_expanding(good: Path, tmp_path: Path) -> None:
-    path = _with_extra(
-        good, tmp_path / "total.docx", {f"word/media/x{i}.bin": b"\0" * 200_000 for i in range(4)}
-    )
+    path = _with_extra(good, tmp_path / "total.docx", {f"word/media/x{i}.bin": b"\0" * 200_000 for i in range(4)})
     with pytest.raises(InputError, match="zip bomb"):
         read_entries(path, Limits(max_total_size=path.stat().st_size + 1000))
 
@@ -191,9 +187,7 @@ def test_billion_laughs_is_refused_without_expanding(good: Path, tmp_path: Path)
     def inject(data: bytes) -> bytes:
         text = data.decode("utf-8")
         head, _, rest = text.partition("?>")
-        return (
-            head + f"?><!DOCTYPE w:document [{entities}]>" + rest.replace("</w:body>", "&a9;</w:body>")
-        ).encode()
+        return (head + f"?><!DOCTYPE w:document [{entities}]>" + rest.replace("</w:body>", "&a9;</w:body>")).encode()
 
     rewrite_part(path, "word/document.xml", inject)
     refused(path, "doctype")
@@ -241,9 +235,7 @@ def test_macro_enabled_document_keeps_macros(good: Path, tmp_path: Path) -> None
         assert macro.encode() in archive.read("[Content_Types].xml")
 
 
-def test_legacy_doc_without_libreoffice_says_how_to_fix(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_legacy_doc_without_libreoffice_says_how_to_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     monkeypatch.setattr(shutil, "which", lambda name: None)

@@ -18,6 +18,7 @@ from docx_builder import (
     TEXTBOX_AD,
     TITLE,
     WATERMARK,
+    document_with_body,
     part_bytes,
     reseller_document,
 )
@@ -200,9 +201,14 @@ def test_detection_only_changes_nothing(resold: Path, tmp_path: Path) -> None:
     assert out.read_bytes() == resold.read_bytes()
 
 
-def test_removal_limit_applies_to_the_body(resold: Path) -> None:
+def test_removal_limit_applies_to_the_body_only(tmp_path: Path) -> None:
+    body = "<w:p><w:r><w:t>咨询QQ12345678</w:t></w:r></w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p>"
+    src = document_with_body(tmp_path / "short.docx", body)
     with pytest.raises(RemovalLimitError):
-        clean_docx(resold)  # the stand-in strips >30% of this short body
+        clean_docx(src)
+    assert clean_docx(src, max_removal=0.9).changed
+    footer_only = document_with_body(tmp_path / "ok.docx", "<w:p><w:r><w:t>正文内容</w:t></w:r></w:p>")
+    assert not clean_docx(footer_only).changed
 
 
 def test_cleaning_twice_changes_nothing_more(cleaned: tuple[DocxResult, Path]) -> None:
