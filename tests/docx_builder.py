@@ -49,9 +49,7 @@ V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 
 
-def vml_text_watermark(
-    text: str, *, shape_id: str = "PowerPlusWaterMarkObject357922611", sdt: bool = True
-) -> str:
+def vml_text_watermark(text: str, *, shape_id: str = "PowerPlusWaterMarkObject357922611", sdt: bool = True) -> str:
     """A Word-style VML WordArt watermark paragraph (optionally inside a "Watermarks" sdt)."""
     para = (
         f'<w:p {nsdecls("w")} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
@@ -260,12 +258,7 @@ def tiny_png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     return (
@@ -347,4 +340,96 @@ def picture_watermark_document(path: str | Path, *, style: str = "vml", title: s
             return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
 
         rewrite_part(path, "word/_rels/header1.xml.rels", add_rel)
+    return Path(path)
+
+
+CT_OVERRIDE = '<Override PartName="/{name}" ContentType="{ctype}"/>'
+WML_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def add_part(path: str | Path, name: str, xml: str, ctype: str, *, source: str, rel_type: str, rid: str) -> None:
+    """Add an XML part, its content-type override and a relationship from ``source`` ("" = package)."""
+    rels = "_rels/.rels" if not source else f"{Path(source).parent}/_rels/{Path(source).name}.rels"
+    target = name if not source else str(Path(name).relative_to(Path(source).parent))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(name, xml)
+    rewrite_part(
+        path,
+        "[Content_Types].xml",
+        lambda d: d.replace(b"</Types>", CT_OVERRIDE.format(name=name, ctype=ctype).encode() + b"</Types>"),
+    )
+    rel = f'<Relationship Id="{rid}" Type="{rel_type}" Target="{target}"/>'
+    rewrite_part(path, rels, lambda d: d.replace(b"</Relationships>", rel.encode() + b"</Relationships>"))
+
+
+def add_custom_properties(path: str | Path, values: dict[str, str]) -> None:
+    """Add docProps/custom.xml with text properties."""
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i + 2}" name="{k}"><vt:lpwstr>{v}'
+        "</vt:lpwstr></property>"
+        for i, (k, v) in enumerate(values.items())
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
+    )
+    add_part(
+        path,
+        "docProps/custom.xml",
+        xml,
+        "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+        source="",
+        rel_type=REL_BASE + "custom-properties",
+        rid="rIdCustom1",
+    )
+
+
+NOTE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<w:{{kind}}s xmlns:w="{W_NS}">'
+    '<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+    '<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>'
+    '<w:{kind} w:id="1"><w:p><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:{kind}Ref/></w:r>'
+    "<w:r><w:t>注释正文。</w:t></w:r></w:p><w:p><w:r><w:t>{junk}</w:t></w:r></w:p></w:{kind}></w:{kind}s>"
+)
+COMMENTS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="0" w:author="审阅" w:initials="SY">'
+    "<w:p><w:r><w:annotationRef/></w:r><w:r><w:t>{junk}</w:t></w:r></w:p></w:comment>"
+    '<w:comment w:id="1" w:author="审阅" w:initials="SY"><w:p><w:r><w:t>请核对数字。</w:t></w:r></w:p></w:comment>'
+    "</w:comments>"
+)
+
+
+def notes_document(path: str | Path, junk: str) -> Path:
+    """A document with a footnote, an endnote and two comments; ``junk`` is in the notes and comment 0."""
+    body = (
+        '<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>正文一</w:t></w:r><w:commentRangeEnd w:id="0"/>'
+        '<w:r><w:commentReference w:id="0"/></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+        '<w:p><w:commentRangeStart w:id="1"/><w:r><w:t>正文二</w:t></w:r><w:commentRangeEnd w:id="1"/>'
+        '<w:r><w:commentReference w:id="1"/></w:r><w:r><w:endnoteReference w:id="1"/></w:r></w:p>'
+    )
+    document_with_body(path, body)
+    for kind, rid in (("footnote", "rIdFn1"), ("endnote", "rIdEn1")):
+        xml = NOTE_XML.replace("{kind}", kind).replace("{junk}", junk)
+        add_part(
+            path,
+            f"word/{kind}s.xml",
+            xml,
+            WML_CT + f"{kind}s+xml",
+            source="word/document.xml",
+            rel_type=REL_BASE + f"{kind}s",
+            rid=rid,
+        )
+    add_part(
+        path,
+        "word/comments.xml",
+        COMMENTS_XML.replace("{junk}", junk),
+        WML_CT + "comments+xml",
+        source="word/document.xml",
+        rel_type=REL_BASE + "comments",
+        rid="rIdCm1",
+    )
     return Path(path)
