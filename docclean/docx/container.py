@@ -71,9 +71,15 @@ def sniff(path: str | os.PathLike[str]) -> bytes:
         raise fail(path, f"cannot read file ({exc.strerror or exc})") from None
 
 
-def read_entries(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, list[Entry]]:
-    """The file's bytes and every zip entry, in directory order, after all safety checks."""
-    head = sniff(path)
+def read_entries(
+    source: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, name: str | None = None
+) -> tuple[bytes, list[Entry]]:
+    """The file's bytes and every zip entry, in directory order, after all safety checks.
+
+    Errors name ``name`` (default: ``source``), e.g. the user's .doc when ``source`` is its conversion.
+    """
+    path = name if name is not None else os.fspath(source)
+    head = sniff(source)
     if head.startswith(CFB_MAGIC):
         raise fail(
             path,
@@ -83,10 +89,10 @@ def read_entries(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) 
     if not head.startswith(ZIP_MAGICS):
         raise fail(path, "not a .docx file (not a zip archive)")
     try:
-        size = Path(path).stat().st_size
+        size = Path(source).stat().st_size
         if size > limits.max_total_size:
             raise fail(path, f"refused: file is larger than {limits.max_total_size} bytes")
-        raw = Path(path).read_bytes()
+        raw = Path(source).read_bytes()
     except OSError as exc:
         raise fail(path, f"cannot read file ({exc.strerror or exc})") from None
     try:
@@ -142,15 +148,11 @@ def _check_directory(path: str | os.PathLike[str], infos: list[zipfile.ZipInfo],
             raise fail(path, f"refused: entry {name!r} expands to {size} bytes; possible zip bomb")
         total += size
         if total > limits.max_total_size:
-            raise fail(
-                path, f"refused: entries expand to more than {limits.max_total_size} bytes; possible zip bomb"
-            )
+            raise fail(path, f"refused: entries expand to more than {limits.max_total_size} bytes; possible zip bomb")
         if size > limits.ratio_floor:
             ratio = size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
-                raise fail(
-                    path, f"refused: entry {name!r} has compression ratio {ratio:.0f}:1; possible zip bomb"
-                )
+                raise fail(path, f"refused: entry {name!r} has compression ratio {ratio:.0f}:1; possible zip bomb")
 
 
 def is_xml_name(name: str) -> bool:

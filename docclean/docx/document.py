@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from docclean.docx.container import CFB_MAGIC, sniff
+from docclean.docx.container import ZIP_MAGICS, sniff
 from docclean.docx.engine import Cleaner, text_cleaner
 from docclean.docx.legacy import convert_to_docx, is_legacy
 from docclean.docx.links import LinkJudge, clean_hyperlinks, clean_link_fields, hyperlink_style_ids
@@ -73,14 +73,13 @@ def clean_docx(
     """
     mode = FixMode(fix)
     source = os.fspath(path)
-    if is_legacy(source) and sniff(source).startswith(CFB_MAGIC):
+    if is_legacy(source) and not sniff(source).startswith(ZIP_MAGICS):
         workdir = tempfile.mkdtemp(prefix="docclean-")
         try:
             converted = convert_to_docx(source, workdir)
-            package = Package(converted)
+            package = Package(converted, name=source)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        package.path = source
         notices = [f"converted from legacy {Path(source).suffix.lower()} with LibreOffice; saved as .docx"]
     else:
         package = Package(source)
@@ -141,9 +140,7 @@ def clean_package(
         found, did = clean_hyperlinks(pkg, part, root, judge, edit=edit, style_ids=style_ids)
         findings.extend(found)
         changed = changed or did
-        marks = clean_watermarks(
-            pkg, part, root, cleaner, edit=edit, remove_pictures=remove_picture_watermarks
-        )
+        marks = clean_watermarks(pkg, part, root, cleaner, edit=edit, remove_pictures=remove_picture_watermarks)
         findings.extend(marks.findings)
         changed = changed or marks.changed
         if changed:
@@ -152,9 +149,7 @@ def clean_package(
     if pkg.changed:
         pkg.prune()
     if pkg.macro_enabled:
-        notes.append(
-            "macro-enabled document: its macros were kept unchanged (docclean neither runs nor edits them)"
-        )
+        notes.append("macro-enabled document: its macros were kept unchanged (docclean neither runs nor edits them)")
     if pkg.changed and any(n.startswith("_xmlsignatures/") for n in pkg.data):
         notes.append("the document's digital signature no longer matches the cleaned content")
     root = pkg.xml(pkg.main)

@@ -219,9 +219,7 @@ class StoryEditor:
 
     @staticmethod
     def _soft_break_before(para: Para, offset: int) -> bool:
-        return any(
-            seg.atom and seg.end == offset and local(seg.elem.tag) in ("br", "cr") for seg in para.segs
-        )
+        return any(seg.atom and seg.end == offset and local(seg.elem.tag) in ("br", "cr") for seg in para.segs)
 
     def _insertion_seg(self, para: Para, pos: int, whole: list[Field]) -> Seg | None:
         candidates = [s for s in para.segs if not s.atom and not any(f in whole for f in s.fields)]

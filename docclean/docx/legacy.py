@@ -11,9 +11,7 @@ from pathlib import Path
 from docclean.docx.container import fail
 
 LEGACY_SUFFIXES = frozenset({".doc", ".wps", ".dot"})
-INSTALL_HINT = (
-    "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui) or save it as .docx"
-)
+INSTALL_HINT = "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui) or save it as .docx"
 TIMEOUT = 180
 
 
@@ -34,9 +32,7 @@ def convert_to_docx(path: str | os.PathLike[str], workdir: str) -> str:
     """Convert a legacy file into ``workdir`` with ``soffice --headless``; return the .docx path."""
     binary = soffice()
     if binary is None:
-        raise fail(
-            path, f"legacy {Path(path).suffix.lower()} file needs LibreOffice to be converted; {INSTALL_HINT}"
-        )
+        raise fail(path, f"legacy {Path(path).suffix.lower()} file needs LibreOffice to be converted; {INSTALL_HINT}")
     profile = tempfile.mkdtemp(prefix="profile-", dir=workdir)
     source = Path(path).resolve()
     # copy first: LibreOffice names its output after the input and must never write near the input

@@ -92,9 +92,7 @@ def clean_hyperlinks(
             pkg.drop_rel_if_unused(part, rid)
             applied = changed = True
         label = f"{rels_name(part)}#{rid}"
-        findings.extend(
-            placed(f, label, applied=applied and f.category == "boilerplate") for f in result.findings
-        )
+        findings.extend(placed(f, label, applied=applied and f.category == "boilerplate") for f in result.findings)
     return findings, changed
 
 
@@ -106,9 +104,7 @@ def field_url(instr: str) -> str | None:
     return match.group(1) if match.group(1) is not None else match.group(2)
 
 
-def clean_link_fields(
-    story: Story, judge: LinkJudge, *, edit: bool, style_ids: set[str]
-) -> tuple[list[Finding], bool]:
+def clean_link_fields(story: Story, judge: LinkJudge, *, edit: bool, style_ids: set[str]) -> tuple[list[Finding], bool]:
     """Report (and on fix unlink) ``HYPERLINK`` fields pointing at junk URLs; the result text stays."""
     ns = story.ns
     findings: list[Finding] = []

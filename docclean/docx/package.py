@@ -47,9 +47,10 @@ def rels_name(part: str) -> str:
 class Package:
     """A .docx read fully into memory after the container checks."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = os.fspath(path)
-        self.raw, self._entries = read_entries(path)
+    def __init__(self, path: str | os.PathLike[str], *, name: str | None = None) -> None:
+        self.path = name if name is not None else os.fspath(path)  # what messages and results call it
+        self.raw, self._entries = read_entries(path, name=self.path)
+        path = self.path
         self.data: dict[str, bytes] = {e.name: e.data for e in self._entries}
         self._trees: dict[str, etree._Element] = {}
         self.dirty: set[str] = set()
@@ -86,9 +87,7 @@ class Package:
 
     @property
     def macro_enabled(self) -> bool:
-        return self.main_content_type == MACRO_MAIN or any(
-            r.kind == "vbaProject" for r in self.rels(self.main)
-        )
+        return self.main_content_type == MACRO_MAIN or any(r.kind == "vbaProject" for r in self.rels(self.main))
 
     # -- content types --------
     def content_type(self, part: str) -> str | None:
@@ -134,9 +133,7 @@ class Package:
             if not external and target:
                 joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
                 resolved = posixpath.normpath(joined)
-            out.append(
-                Rel(node.get("Id", ""), node.get("Type", "").rpartition("/")[2], target, external, resolved)
-            )
+            out.append(Rel(node.get("Id", ""), node.get("Type", "").rpartition("/")[2], target, external, resolved))
         return out
 
     def rel(self, part: str, rid: str) -> Rel | None:

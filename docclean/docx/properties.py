@@ -20,9 +20,7 @@ APP_FIELDS = ("Company", "Manager", "HyperlinkBase")
 CUSTOM_VALUE_TYPES = ("lpwstr", "lpstr", "bstr")
 
 
-def _clean_value(
-    elem: etree._Element, label: str, cleaner: Cleaner, *, edit: bool
-) -> tuple[list[Finding], bool]:
+def _clean_value(elem: etree._Element, label: str, cleaner: Cleaner, *, edit: bool) -> tuple[list[Finding], bool]:
     value = elem.text or ""
     if not value.strip():
         return [], False

@@ -41,9 +41,7 @@ def main_roots(root: etree._Element, ns: Ns) -> list[etree._Element]:
         return [body] if body is not None else []
     if name in ("footnotes", "endnotes"):
         kind = ns.q("w:type")
-        return [
-            n for n in root if local(n.tag) in ("footnote", "endnote") and n.get(kind) not in NOTE_SEPARATORS
-        ]
+        return [n for n in root if local(n.tag) in ("footnote", "endnote") and n.get(kind) not in NOTE_SEPARATORS]
     if name == "comments":
         return [n for n in root if local(n.tag) == "comment"]
     return [root]  # w:hdr, w:ftr

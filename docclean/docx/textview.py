@@ -295,9 +295,7 @@ def build_story(label: str, paragraphs: list[etree._Element], ns: Ns) -> Story:
         builder.has_object = False
         builder.walk(elem)
         text = "".join(builder.chunks)
-        paras.append(
-            Para(index, elem, start, builder.offset, text, builder.segs, bool(text) or builder.has_object)
-        )
+        paras.append(Para(index, elem, start, builder.offset, text, builder.segs, bool(text) or builder.has_object))
     return Story(label, paras, builder.fields, ns)
 
 

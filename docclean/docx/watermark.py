@@ -90,9 +90,7 @@ def remove_shape(pkg: Package, part: str, shape: etree._Element) -> None:
     if target is shape and local(shape.tag) == "shape":
         pict = shape.getparent()
         if pict is not None and local(pict.tag) == "pict":
-            others = [
-                c for c in pict if isinstance(c.tag, str) and local(c.tag) != "shapetype" and c is not shape
-            ]
+            others = [c for c in pict if isinstance(c.tag, str) and local(c.tag) != "shapetype" and c is not shape]
             if not others:
                 target = pict
     rids = _rids(target, ns)
