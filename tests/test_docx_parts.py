@@ -106,3 +106,50 @@ def test_properties_junk_cleared_legitimate_kept(tmp_path: Path) -> None:
     core = docx.Document(str(out)).core_properties
     assert (core.author, core.keywords, core.category) == ("李四", "述职;报告", "")
     assert files["word/document.xml"] == part_bytes(src)["word/document.xml"]
+
+
+def test_hyperlink_fields_to_reseller_sites_are_unlinked(tmp_path: Path) -> None:
+    body = (
+        '<w:p><w:r><w:t>参见</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> HYPERLINK "http://www.kulewx.com/x" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:rPr><w:rStyle w:val="Hyperlink"/><w:b/></w:rPr><w:t>范文</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:fldSimple w:instr=" HYPERLINK &quot;http://www.kulewx.com/y&quot; ">'
+        "<w:r><w:t>模板</w:t></w:r></w:fldSimple>"
+        '<w:fldSimple w:instr=" HYPERLINK &quot;http://www.gov.cn/&quot; "><w:r><w:t>政府网</w:t></w:r></w:fldSimple>'
+        "</w:p><w:p/>"
+    )
+    src = document_with_body(tmp_path / "in.docx", body)
+    result = clean_docx(src)
+    assert [f.part for f in result.findings] == ["word/document.xml#field"] * 2
+    assert all(f.applied for f in result.findings)
+    out = tmp_path / "out.docx"
+    result.save(out)
+    xml = part_bytes(out)["word/document.xml"].decode()
+    assert "kulewx" not in xml and "fldChar" not in xml and "instrText" not in xml
+    assert "gov.cn" in xml and xml.count("fldSimple") == 2  # one element, start and end tag
+    assert result.text.startswith("参见范文模板政府网")
+    assert "<w:b/>" in xml and 'w:val="Hyperlink"' not in xml
+
+
+def test_hyperlinks_in_headers_and_footers(tmp_path: Path) -> None:
+    src = document_with_body(tmp_path / "in.docx", "<w:p><w:r><w:t>正文</w:t></w:r></w:p>")
+    document = docx.Document(str(src))
+    footer = document.sections[0].footer.paragraphs[0]
+    rid = footer.part.relate_to("http://www.kulewx.com/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True)
+    footer._p.append(
+        docx.oxml.parse_xml(
+            f'<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}">'
+            "<w:r><w:t>访问官网</w:t></w:r></w:hyperlink>"
+        )
+    )
+    document.save(str(src))
+    result = clean_docx(src)
+    out = tmp_path / "out.docx"
+    result.save(out)
+    files = part_bytes(out)
+    assert b"kulewx" not in files["word/_rels/footer1.xml.rels"]
+    assert "访问官网" in files["word/footer1.xml"].decode()
+    assert [f.part for f in result.findings] == [f"word/_rels/footer1.xml.rels#{rid}"]

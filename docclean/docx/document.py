@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
@@ -21,6 +21,7 @@ from docclean.docx.stories import clean_story, main_roots, part_stories
 from docclean.docx.textview import build_story, story_paragraphs
 from docclean.docx.watermark import clean_watermarks, remove_shape
 from docclean.model import Finding, FixMode
+from docclean.rules import RuleSet
 
 STORY_PART_KINDS = ("header", "footer", "footnotes", "endnotes", "comments")
 
@@ -53,15 +54,17 @@ class DocxResult:
 def clean_docx(
     path: str | os.PathLike[str],
     *,
-    rules: Any = None,
+    rules: RuleSet | None = None,
     fix: str = "safe",
     remove_picture_watermarks: bool = False,
     max_removal: float = 0.3,
+    allow: Sequence[str] = (),
 ) -> DocxResult:
     """Clean a Word document: body, tables, headers, footers, text boxes, notes, comments, links,
     watermarks and document properties, keeping every run's formatting.
 
-    ``fix`` is ``"none"`` (report only), ``"safe"`` or ``"unsafe"``, as for :func:`docclean.clean`.
+    ``rules``, ``fix`` (``"none"`` = report only, ``"safe"``, ``"unsafe"``) and ``allow`` mean what they
+    mean for :func:`docclean.clean`.
     ``max_removal`` limits the share of the body text removed (headers, footers, text boxes, notes
     and properties may be removed entirely). Raises :class:`docclean.errors.InputError` (one line,
     naming the file) for files that are not Word documents, are encrypted, damaged, or unsafe
@@ -84,7 +87,7 @@ def clean_docx(
     else:
         package = Package(source)
         notices = []
-    cleaner = text_cleaner(rules, mode.value)
+    cleaner = text_cleaner(rules, mode.value, allow)
     return clean_package(
         package,
         cleaner,

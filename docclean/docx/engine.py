@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import docclean
 from docclean.model import Action, Finding, Result, Severity
+from docclean.rules import RuleSet
 
 Cleaner = Callable[[str, float], Result]
 """``cleaner(text, max_removal) -> Result``: ``docclean.clean`` with the caller's rules and fix mode."""
 
 
-def text_cleaner(rules: Any, fix: str) -> Cleaner:
-    """A :data:`Cleaner` running ``docclean.clean(text, rules=…, fix=…, max_removal=…)``."""
-    module = importlib.import_module("docclean")
-    clean = getattr(module, "clean", None)
-    if clean is None:  # pragma: no cover - only while the text engine is missing
-        raise RuntimeError("docclean.clean is not available in this installation")
+def text_cleaner(rules: RuleSet | None, fix: str, allow: Sequence[str] = ()) -> Cleaner:
+    """A :data:`Cleaner` running ``docclean.clean(text, rules=…, fix=…, max_removal=…, allow=…)``.
+
+    ``docclean.clean`` is looked up at call time, so it can be swapped for a stand-in.
+    """
 
     def run(text: str, max_removal: float) -> Result:
-        result = clean(text, rules=rules, fix=fix, max_removal=max_removal)
-        assert isinstance(result, Result)
-        return result
+        if allow:
+            return docclean.clean(text, rules=rules, fix=fix, max_removal=max_removal, allow=allow)
+        return docclean.clean(text, rules=rules, fix=fix, max_removal=max_removal)
 
     return run
 

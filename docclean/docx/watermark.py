@@ -272,7 +272,7 @@ def _judge_picture(
     findings.append(
         docx_finding(
             "DOC002",
-            f"{kind} kept (pass remove_picture_watermarks=True / --remove-picture-watermarks to remove it)",
+            f"{kind} kept (remove_picture_watermarks=True removes it)",
             description,
             label,
             severity=Severity.INFO,
