@@ -132,11 +132,12 @@ def clean_package(
                 changed = True
                 for rid in outcome.removed_rids:
                     pkg.drop_rel_if_unused(part, rid)
-            story = build_story(spec.label, [p for p in spec.paragraphs if p.getparent() is not None], pkg.ns)
-            found, did = clean_link_fields(story, judge, edit=edit, style_ids=style_ids)
-            if spec.twin is None:
-                findings.extend(found)
-            changed = changed or did
+            if outcome.has_link_fields:
+                story = build_story(spec.label, [p for p in spec.paragraphs if p.getparent() is not None], pkg.ns)
+                found, did = clean_link_fields(story, judge, edit=edit, style_ids=style_ids)
+                if spec.twin is None:
+                    findings.extend(found)
+                changed = changed or did
         for box in empty_boxes:  # a text box that only held junk goes as a whole
             if box.getparent() is not None and _attached_to(box, root):
                 remove_shape(pkg, part, box)

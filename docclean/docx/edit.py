@@ -75,40 +75,52 @@ def has_content(elem: etree._Element, ns: Ns) -> bool:
     return False
 
 
-def _block_container(para: etree._Element, ns: Ns) -> etree._Element | None:
-    node = para.getparent()
-    while node is not None and local(node.tag) in BLOCK_WRAPPERS:
-        node = node.getparent()
-    return node
+def _is_block_wrapper(elem: etree._Element) -> bool:
+    return isinstance(elem.tag, str) and local(elem.tag) in BLOCK_WRAPPERS
 
 
-def _flat_blocks(container: etree._Element, ns: Ns) -> list[etree._Element]:
-    out: list[etree._Element] = []
-    p, tbl = ns.q("w:p"), ns.q("w:tbl")
-    for child in container:
-        if child.tag in (p, tbl):
-            out.append(child)
-        elif isinstance(child.tag, str) and local(child.tag) in BLOCK_WRAPPERS:
-            out.extend(_flat_blocks(child, ns))
-    return out
+def _edge_block(wrapper: etree._Element, ns: Ns, *, last: bool) -> etree._Element | None:
+    """The first (or last) paragraph/table inside a block-level wrapper."""
+    children = reversed(wrapper) if last else iter(wrapper)
+    for child in children:
+        if child.tag in (ns.q("w:p"), ns.q("w:tbl")):
+            return child
+        if _is_block_wrapper(child):
+            found = _edge_block(child, ns, last=last)
+            if found is not None:
+                return found
+    return None
+
+
+def neighbour_block(elem: etree._Element, ns: Ns, *, after: bool) -> etree._Element | None:
+    """The paragraph or table next to ``elem`` in reading order, looking through content controls,
+    but never leaving ``elem``'s cell, body, header, note or text box."""
+    blocks = (ns.q("w:p"), ns.q("w:tbl"))
+    node: etree._Element | None = elem
+    while node is not None:
+        sibling = node.getnext() if after else node.getprevious()
+        while sibling is not None:
+            if sibling.tag in blocks:
+                return sibling
+            if _is_block_wrapper(sibling):
+                found = _edge_block(sibling, ns, last=not after)
+                if found is not None:
+                    return found
+            sibling = sibling.getnext() if after else sibling.getprevious()
+        parent = node.getparent()
+        node = parent if parent is not None and _is_block_wrapper(parent) else None
+    return None
 
 
 def removable(para: etree._Element, ns: Ns) -> bool:
     """True when the paragraph may be deleted without breaking the document's structure."""
     if ns.xpath(para, "./w:pPr/w:sectPr"):
         return False
-    container = _block_container(para, ns)
-    if container is None:
-        return False
-    blocks = _flat_blocks(container, ns)
-    if para not in blocks or len(blocks) < 2:
-        return False
-    index = blocks.index(para)
-    if index == len(blocks) - 1:
-        return False
+    after = neighbour_block(para, ns, after=True)
+    if after is None:
+        return False  # the last block of a cell/body/header/note/text box must stay a paragraph
+    before = neighbour_block(para, ns, after=False)
     tbl = ns.q("w:tbl")
-    before = blocks[index - 1] if index > 0 else None
-    after = blocks[index + 1]
     return not (before is not None and before.tag == tbl and after.tag == tbl)
 
 
@@ -116,30 +128,25 @@ def remove_paragraph(para: etree._Element, ns: Ns) -> bool:
     """Delete a paragraph, moving its bookmarks/comment ranges to a neighbour. False if not allowed."""
     if not removable(para, ns):
         return False
-    container = _block_container(para, ns)
-    assert container is not None
-    blocks = _flat_blocks(container, ns)
-    index = blocks.index(para)
     w_p = ns.q("w:p")
     markers = [n for n in para.iter() if isinstance(n.tag, str) and local(n.tag) in MARKERS]
     if markers:
-        after = next((b for b in blocks[index + 1 :] if b.tag == w_p), None)
-        before = next((b for b in reversed(blocks[:index]) if b.tag == w_p), None)
-        if after is not None:
+        after = neighbour_block(para, ns, after=True)
+        before = neighbour_block(para, ns, after=False)
+        if after is not None and after.tag == w_p:
             ppr = after.find(ns.q("w:pPr"))
             pos = 1 if ppr is not None else 0
             for offset, marker in enumerate(markers):
                 after.insert(pos + offset, marker)
-        elif before is not None:
+        elif before is not None and before.tag == w_p:
             for marker in markers:
                 before.append(marker)
         else:
             return False
     parent = para.getparent()
-    assert parent is not None
     _remove_keep_tail(para)
     # an emptied block-level content control goes too
-    while parent is not None and local(parent.tag) in BLOCK_WRAPPERS and not _flat_blocks(parent, ns):
+    while parent is not None and _is_block_wrapper(parent) and _edge_block(parent, ns, last=False) is None:
         if local(parent.tag) == "sdtContent":
             outer = parent.getparent()
             if outer is None or local(outer.tag) != "sdt":

@@ -9,6 +9,7 @@ findings are reported once (for the Choice copy) unless the two texts differ.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -19,6 +20,7 @@ from docclean.docx.ns import Ns, local
 from docclean.docx.textview import Story, build_story, story_paragraphs
 from docclean.model import Finding
 
+_FIELD_LINK = re.compile(r"\s*HYPERLINK\b", re.IGNORECASE)
 NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 
@@ -96,7 +98,8 @@ class StoryOutcome:
     changed: bool
     removed_rids: list[str]
     text: str
-    emptied: bool = False  # a story that had text and has none left
+    emptied: bool = False  # a text box that had text and has none left
+    has_link_fields: bool = False  # the story has HYPERLINK fields
 
 
 def clean_story(
@@ -113,8 +116,9 @@ def clean_story(
     text = story.text
     if spec.twin is None:
         twin_texts[spec.label] = text
+    links = any(_FIELD_LINK.match(f.instr) for f in story.fields)
     if not text.strip():
-        return StoryOutcome([], False, [], text)
+        return StoryOutcome([], False, [], text, has_link_fields=links)
     result = cleaner(text, max_removal)
     applied_idx = [i for i, f in enumerate(result.findings) if f.applied and f.fixable]
     ok: dict[int, bool] = {}
@@ -148,8 +152,8 @@ def clean_story(
                     applied=applied,
                 )
             )
-    emptied = changed and not build_story(spec.label, _attached(spec.paragraphs), ns).text.strip()
-    return StoryOutcome(findings, changed, removed, text, emptied)
+    emptied = changed and not spec.main and not build_story(spec.label, _attached(spec.paragraphs), ns).text.strip()
+    return StoryOutcome(findings, changed, removed, text, emptied, links)
 
 
 def _attached(paragraphs: list[etree._Element]) -> list[etree._Element]:

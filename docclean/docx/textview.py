@@ -125,6 +125,7 @@ class Story:
     paras: list[Para]
     fields: list[Field]
     ns: Ns
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
     def text(self) -> str:
@@ -132,8 +133,9 @@ class Story:
 
     def para_at(self, offset: int) -> int:
         """Index of the paragraph holding ``offset`` (a separator belongs to the paragraph before it)."""
-        starts = [p.start for p in self.paras]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        if len(self._starts) != len(self.paras):
+            self._starts = [p.start for p in self.paras]
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
     def location(self, offset: int) -> tuple[int, int]:
         """1-based (paragraph number, column) of ``offset``."""
