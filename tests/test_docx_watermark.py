@@ -175,3 +175,28 @@ def test_input_untouched_when_copy_is_cleaned(tmp_path: Path) -> None:
     before = path.read_bytes()
     clean_docx(path, remove_picture_watermarks=True).save(tmp_path / "o.docx")
     assert path.read_bytes() == before
+
+
+def test_pictures_described_as_ads_are_removed(tmp_path: Path) -> None:
+    import io
+
+    from docx_builder import tiny_png
+
+    src = tmp_path / "qr.docx"
+    document = docx.Document()
+    document.add_paragraph("正文")
+    qr = document.add_paragraph().add_run().add_picture(io.BytesIO(tiny_png()))
+    qr._inline.docPr.set("descr", "扫码加微信：wx12345 获取更多资料")
+    chart = document.add_paragraph().add_run().add_picture(io.BytesIO(tiny_png() + b"\0"))
+    chart._inline.docPr.set("descr", "组织架构图")
+    document.add_paragraph("结尾")
+    document.save(str(src))
+    result = clean_docx(src, max_removal=1.0)
+    assert [f.rule for f in result.findings if f.rule.startswith("DOC")] == ["DOC003"]
+    out = tmp_path / "out.docx"
+    result.save(out)
+    reopened = docx.Document(str(out))
+    assert [s._inline.docPr.get("descr") for s in reopened.inline_shapes] == ["组织架构图"]
+    media = [n for n in part_bytes(out) if n.startswith("word/media/")]
+    assert len(media) == 1
+    assert [p.text for p in reopened.paragraphs] == ["正文", "", "结尾"]

@@ -134,6 +134,7 @@ def clean_watermarks(
     o_title = ns.q("o:title")
     text_count = 0
     picture_count = 0
+    seen: set[etree._Element] = set()
     # -- VML text (WordArt) --------
     for textpath in list(root.iter(ns.q("v:textpath"))):
         shape = textpath.getparent()
@@ -166,6 +167,7 @@ def clean_watermarks(
         if not (sid.startswith(PICTURE_WATERMARK_ID) or (header and behind)):
             continue
         picture_count += 1
+        seen.add(shape)
         names = [shape.get("alt", ""), imagedata.get(o_title, "")]
         out_f, changed = _judge_picture(
             pkg,
@@ -191,6 +193,7 @@ def clean_watermarks(
         if not (anchor.get("behindDoc") in ("1", "true") or name.startswith(PICTURE_WATERMARK_ID)):
             continue
         picture_count += 1
+        seen.add(anchor)
         names = [name]
         if docpr is not None:
             names += [docpr.get("descr", ""), docpr.get("title", "")]
@@ -208,6 +211,10 @@ def clean_watermarks(
         )
         out.findings.extend(out_f)
         out.changed = out.changed or changed
+    # -- other pictures: removed only when their description is reseller text --------
+    out_f, changed = _junk_pictures(pkg, part, root, cleaner, seen, edit=edit)
+    out.findings.extend(out_f)
+    out.changed = out.changed or changed
     # -- page background --------
     if local(root.tag) == "document":
         background = root.find(ns.q("w:background"))
@@ -227,6 +234,55 @@ def clean_watermarks(
             out.findings.extend(out_f)
             out.changed = out.changed or changed
     return out
+
+
+def _junk_pictures(
+    pkg: Package, part: str, root: etree._Element, cleaner: Cleaner, seen: set[etree._Element], *, edit: bool
+) -> tuple[list[Finding], bool]:
+    """Pictures (a QR code, a banner) whose alt text, title or name the engine finds boilerplate."""
+    ns = pkg.ns
+    fallback = ns.q("mc:Fallback")
+    o_title = ns.q("o:title")
+    candidates: list[tuple[etree._Element, list[str]]] = []
+    for holder in root.iter(ns.q("wp:inline"), ns.q("wp:anchor")):
+        if holder in seen or not ns.xpath(holder, ".//pic:pic"):
+            continue
+        names = []
+        for node in [*ns.xpath(holder, "./wp:docPr"), *ns.xpath(holder, ".//pic:cNvPr")]:
+            names += [node.get("name", ""), node.get("descr", ""), node.get("title", "")]
+        candidates.append((holder, names))
+    for imagedata in root.iter(ns.q("v:imagedata")):
+        shape = imagedata.getparent()
+        if shape is None or shape in seen or any(a.tag == fallback for a in imagedata.iterancestors()):
+            continue
+        candidates.append((shape, [shape.get("alt", ""), shape.get("title", ""), imagedata.get(o_title, "")]))
+    findings: list[Finding] = []
+    changed = False
+    count = 0
+    for node, names in candidates:
+        results = [cleaner(n.strip(), 1.0) for n in dict.fromkeys(names) if n and n.strip()]
+        junk = [r for r in results if is_junk(r)]
+        if not junk:
+            continue
+        count += 1
+        label = f"{part}#picture-{count}"
+        removed = edit and node.getparent() is not None
+        if removed:
+            remove_shape(pkg, part, node)
+            changed = True
+        for result in junk:
+            findings.extend(placed(f, label, applied=removed and f.category == "boilerplate") for f in result.findings)
+        findings.append(
+            docx_finding(
+                "DOC003",
+                "picture described as reseller material " + ("removed" if removed else "found"),
+                junk[0].original,
+                label,
+                action=Action.STRIP,
+                applied=removed,
+            )
+        )
+    return findings, changed
 
 
 def _judge_picture(
