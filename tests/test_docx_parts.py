@@ -43,7 +43,10 @@ def test_notes_and_comments(tmp_path: Path) -> None:
     assert "注释正文。" in files["word/footnotes.xml"].decode()
     assert "w:separator" in files["word/footnotes.xml"].decode()
     comments = docx.Document(str(out)).comments
-    assert [c.text for c in comments] == ["", "请核对数字。"]  # a comment keeps its one paragraph
+    assert [c.text for c in comments] == ["请核对数字。"]  # the junk-only comment went whole
+    body = files["word/document.xml"].decode()
+    assert 'w:commentRangeStart w:id="0"' not in body and 'w:commentReference w:id="0"' not in body
+    assert 'w:commentRangeStart w:id="1"' in body and 'w:commentReference w:id="1"' in body
     assert result.text == "正文一\n正文二"
 
 
@@ -153,3 +156,24 @@ def test_hyperlinks_in_headers_and_footers(tmp_path: Path) -> None:
     assert b"kulewx" not in files["word/_rels/footer1.xml.rels"]
     assert "访问官网" in files["word/footer1.xml"].decode()
     assert [f.part for f in result.findings] == [f"word/_rels/footer1.xml.rels#{rid}"]
+
+
+def test_deleted_comment_takes_its_word2013_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx_stub import make_cleaner
+
+    path = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "docx" / "comments-poi.docx"
+    if not path.exists():
+        pytest.skip("corpus file not available")
+    monkeypatch.setattr(docclean, "clean", make_cleaner(lines=("^comment content$",)), raising=False)
+    result = clean_docx(path)
+    assert result.changed
+    out = tmp_path / "out.docx"
+    result.save(out)
+    files = part_bytes(out)
+    for name in ("word/commentsExtended.xml", "word/commentsIds.xml", "word/commentsExtensible.xml"):
+        xml = files[name].decode()
+        assert "7AD47A87" not in xml and "2450BF26" not in xml, name
+    assert "commentReference" not in files["word/document.xml"].decode()
+    document = docx.Document(str(out))
+    assert list(document.comments) == []
+    assert document.paragraphs[0].text == "this is a comment paragraph!"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from docclean.docx.comments import comment_texts, delete_comments
 from docclean.docx.container import ZIP_MAGICS, sniff
 from docclean.docx.engine import Cleaner, text_cleaner
 from docclean.docx.legacy import convert_to_docx, is_legacy
@@ -117,6 +118,8 @@ def clean_package(
         for name in pkg.related(pkg.main, kind):
             if name not in parts:
                 parts.append(name)
+    comment_parts = pkg.related(pkg.main, "comments")
+    before_comments = {part: comment_texts(pkg, part) for part in comment_parts}
     for part in parts:
         root = pkg.xml(part)
         changed = False
@@ -149,6 +152,10 @@ def clean_package(
         changed = changed or marks.changed
         if changed:
             pkg.mark_dirty(part)
+    for part, before in before_comments.items():  # comments that held nothing but junk go whole
+        after = comment_texts(pkg, part)
+        gone = {cid for cid, text in before.items() if text.strip() and not after.get(cid, "").strip()}
+        delete_comments(pkg, part, gone, [p for p in parts if p not in comment_parts])
     findings.extend(clean_properties(pkg, cleaner, edit=edit))
     if pkg.changed:
         pkg.prune()
