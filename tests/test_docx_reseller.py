@@ -77,6 +77,7 @@ def test_no_watermark_shape_left(cleaned: tuple[DocxResult, Path]) -> None:
     assert "PowerPlusWaterMarkObject" not in header
     assert "v:textpath" not in header
     assert "<w:pict" not in header
+    assert "<w:sdt>" not in header and "<w:sdt " not in header  # the emptied Watermarks control went too
 
 
 def test_surviving_runs_keep_their_formatting(resold: Path, cleaned: tuple[DocxResult, Path]) -> None:

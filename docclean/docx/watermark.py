@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from docclean.docx.edit import has_content, remove_paragraph
+from docclean.docx.edit import has_content, neighbour_block, remove_paragraph
 from docclean.docx.engine import Cleaner, docx_finding, is_junk, placed
 from docclean.docx.ns import Ns, local
 from docclean.docx.package import Package
+from docclean.docx.textview import MARKERS
 from docclean.model import Action, Finding, Severity
 
 TEXT_WATERMARK_ID = "PowerPlusWaterMarkObject"
@@ -63,10 +64,11 @@ def _container(node: etree._Element, ns: Ns) -> etree._Element:
 
 
 def _in_watermark_sdt(node: etree._Element, ns: Ns) -> etree._Element | None:
+    """The enclosing content control of Word's "Watermarks" gallery, if any."""
     for sdt in node.iterancestors(ns.q("w:sdt")):
-        gallery = ns.xpath(sdt, "./w:sdtPr/w:docPartObj/w:docPartGallery/@w:val")
-        if gallery == ["Watermarks"] or "Watermarks" in [str(g) for g in gallery]:
-            return sdt
+        for gallery in ns.xpath(sdt, "./w:sdtPr/w:docPartObj/w:docPartGallery"):
+            if gallery.get(ns.q("w:val")) == "Watermarks":
+                return sdt
     return None
 
 
@@ -105,11 +107,18 @@ def remove_shape(pkg: Package, part: str, shape: etree._Element) -> None:
         holder.remove(run)
     if para is not None and para.getparent() is not None and not has_content(para, ns):
         remove_paragraph(para, ns)
-    if sdt is not None and not has_content_block(sdt, ns):
-        paras = list(sdt.iter(ns.q("w:p")))
-        for para in paras:
-            if not has_content(para, ns):
-                remove_paragraph(para, ns)
+    if sdt is not None and sdt.getparent() is not None and not has_content_block(sdt, ns):
+        after = neighbour_block(sdt, ns, after=True)
+        before = neighbour_block(sdt, ns, after=False)
+        markers = [n for n in sdt.iter() if isinstance(n.tag, str) and local(n.tag) in MARKERS]
+        if not markers and (after is not None or (before is not None and before.tag == ns.q("w:p"))):
+            holder = sdt.getparent()
+            assert holder is not None
+            holder.remove(sdt)  # the container still ends with a paragraph
+        else:
+            for para in list(sdt.iter(ns.q("w:p"))):
+                if not has_content(para, ns):
+                    remove_paragraph(para, ns)
     for rid in dict.fromkeys(rids):
         pkg.drop_rel_if_unused(part, rid)
 
