@@ -158,6 +158,8 @@ def clean_package(
         delete_comments(pkg, part, gone, [p for p in parts if p not in comment_parts])
     findings.extend(clean_properties(pkg, cleaner, edit=edit))
     if pkg.changed:
+        if _drop_thumbnail(pkg):
+            notes.append("the first-page thumbnail (which showed the old content) was removed")
         pkg.prune()
     if pkg.macro_enabled:
         notes.append("macro-enabled document: its macros were kept unchanged (docclean neither runs nor edits them)")
@@ -176,3 +178,18 @@ def _attached_to(node: etree._Element, root: etree._Element) -> bool:
         assert parent is not None
         top = parent
     return top is root
+
+
+def _drop_thumbnail(pkg: Package) -> bool:
+    """Remove the package thumbnail: a picture of the first page as it was, ads included."""
+    root = pkg.rels_root("")
+    if root is None:
+        return False
+    dropped = False
+    for node in list(root):
+        if node.get("Type", "").endswith("/thumbnail"):
+            root.remove(node)
+            dropped = True
+    if dropped:
+        pkg.mark_dirty("_rels/.rels")
+    return dropped
