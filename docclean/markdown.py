@@ -8,7 +8,10 @@ with U+E000, a private-use character no rule matches.
 
 After detection, a finding is dropped when it touches a block region, or touches an inline region
 without being a strip that covers the whole region (deleting a whole line that holds a link keeps
-the Markdown valid; editing inside the link target would not). Suppression comments
+the Markdown valid; editing inside the link target would not). An edit must also keep the
+block structure: it removes whole lines, or edits inside a line without touching its list bullet,
+heading ``#`` or quote ``>``, nor a table's ``|``; a table's header and delimiter rows are never
+edited (a body row may be removed whole). Suppression comments
 (``docclean.suppress``) are honoured at the same time. The edits left are applied to the original
 text, so fixes are exact and nothing inside code, link targets, comments or front matter changes.
 """
@@ -38,6 +41,8 @@ _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S+(?:[ \t]+(?:\"[^\"\n]*\"|'
                       re.M)
 _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+))>")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+_MARKER = re.compile(r"[ \t]{0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|#{1,6}(?:[ \t]+|$)|>[ \t]?)*")
+_TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,59 @@ def mask(text: str, spans: Sequence[Region]) -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    end: int  # end of the text, before the line break
+    next: int  # start of the following line
+    marker: int  # end of the block marker prefix (list bullet, heading #, quote >)
+    table: str  # "" outside tables, "head" for header and delimiter rows, "row" for body rows
+
+
+def structure(text: str) -> list[_Line]:
+    """Every line with its block-marker prefix and table role."""
+    lines: list[_Line] = []
+    raw = text.splitlines(keepends=True)
+    pos = 0
+    roles = [""] * len(raw)
+    bodies = [line.rstrip("\r\n") for line in raw]
+    for i, body in enumerate(bodies):
+        if i and "|" in body and _TABLE_DELIMITER.match(body) and "|" in bodies[i - 1] and not roles[i - 1]:
+            roles[i - 1] = roles[i] = "head"
+            j = i + 1
+            while j < len(bodies) and "|" in bodies[j] and bodies[j].strip():
+                roles[j] = "row"
+                j += 1
+    for i, line in enumerate(raw):
+        body = bodies[i]
+        m = _MARKER.match(body)
+        lines.append(_Line(pos, pos + len(body), pos + len(line), pos + (m.end() if m else 0), roles[i]))
+        pos += len(line)
+    return lines
+
+
+def _keeps_structure(f: Finding, lines: Sequence[_Line], starts: Sequence[int]) -> bool:
+    """True when the edit of ``f`` removes whole lines, or edits lines without touching their
+    block markers, table pipes, or a table's header and delimiter rows."""
+    if f.replacement is None or not lines:
+        return True
+    k = max(bisect_left(starts, f.start + 1) - 1, 0)
+    for line in lines[k:]:
+        if line.start >= f.end and not (f.start == f.end == line.start):
+            break
+        whole = f.start <= line.start and line.end <= f.end
+        if line.table == "head":
+            return False
+        if whole:
+            continue
+        lo, hi = max(f.start, line.start), min(f.end, line.end)
+        if lo < line.marker:
+            return False
+        if line.table == "row" and "|" in f.text[lo - f.start : hi - f.start]:
+            return False
+    return True
+
+
 def _allowed(f: Finding, spans: Sequence[Region], starts: Sequence[int]) -> bool:
     k = max(bisect_left(starts, f.start) - 1, 0)
     for r in spans[k:]:
@@ -126,15 +184,17 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     """Clean ``text`` like ``engine.run``, as Markdown (``markdown=True``) and honouring
     suppression comments (``suppress=True``); see the module docstring."""
     spans = regions(text) if markdown else []
+    lines = structure(text) if markdown else []
+    line_starts = [line.start for line in lines]
     sup = Suppressions.parse(text, ruleset) if suppress else None
-    if not spans and (sup is None or not sup):
+    if not markdown and (sup is None or not sup):
         return engine.run(text, ruleset, mode=mode, max_removal=max_removal, allow=allow)
     masked = mask(text, spans)
     raw = engine.run(masked, ruleset, mode=mode, max_removal=1.0, allow=allow)
     starts = [r.start for r in spans]
     kept: list[Finding] = []
     for f in raw.findings:
-        if not _allowed(f, spans, starts):
+        if not _allowed(f, spans, starts) or not _keeps_structure(f, lines, line_starts):
             continue
         if sup is not None and sup.suppressed(f):
             continue
