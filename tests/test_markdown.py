@@ -145,7 +145,7 @@ def test_a_whole_line_holding_a_link_may_be_stripped_but_not_a_partial_link() ->
             assert f.text.startswith("[") and f.text.rstrip("\n").endswith(")")
     assert "http://example.com/download" not in result.text  # the whole line went
     # an edit that would cut into the link target is dropped
-    partial = PROSE_HEAD + "见[说明](http://example.com/a 清楚地认识清楚地认识)\n" + PROSE_TAIL
+    partial = PROSE_HEAD + "见[说明](http://example.com/a \"清楚地认识清楚地认识\")\n" + PROSE_TAIL
     assert "http://example.com/a \"清楚地认识清楚地认识\"" in markdown.run(partial, default_rules()).text
 
 
