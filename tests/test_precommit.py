@@ -69,8 +69,9 @@ def test_pre_commit_hooks_fail_on_junk_and_pass_on_clean_text(tmp_path: Path) ->
     refused = _run(["git", "commit", "-m", "junk"], repo, env)
     first = time.monotonic() - started
     assert refused.returncode != 0, refused.stdout + refused.stderr
-    assert "docclean check" in refused.stdout and "Failed" in refused.stdout
-    assert "report.txt:1:1" in refused.stdout and "BP001" in refused.stdout
+    said = refused.stdout + refused.stderr  # git shows hook output on stderr
+    assert "docclean check" in said and "Failed" in said
+    assert "report.txt:1:1" in said and "BP001" in said
 
     # the fixing hook (manual stage) cleans the file in place and reports that it changed it
     fixed = _run([sys.executable, "-m", "pre_commit", "run", "docclean-clean", "--hook-stage", "manual",
@@ -83,6 +84,7 @@ def test_pre_commit_hooks_fail_on_junk_and_pass_on_clean_text(tmp_path: Path) ->
     accepted = _run(["git", "commit", "-m", "clean"], repo, env)
     second = time.monotonic() - started
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-    assert "docclean check" in accepted.stdout and "Passed" in accepted.stdout
+    said = accepted.stdout + accepted.stderr
+    assert "docclean check" in said and "Passed" in said
     print(f"\npre-commit: first commit (environment install + check) {first:.1f}s, "
           f"second commit (check only) {second:.1f}s")
