@@ -5,7 +5,8 @@ at the document edge, the block runs through anchors and absorbs up to ``max_gap
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
 them, or between the edge and the first anchor. A gap is absorbed only when the anchor that
 closes it occurs once in the document (a recurring line says nothing about its neighbours).
-Blank lines inside the block, and between the block and the text, go with it. Each non-blank
+A block never reaches past the middle of the document. Blank lines inside the block, and between
+the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
@@ -21,6 +22,8 @@ from ..rules import Rule
 from . import Hit, compile_rule
 from .linescore import LineScore, LineScorer, line_counts
 from .recurring import RecurringMatcher
+
+_SENTENCE_END = frozenset("。！？；…!?;")
 
 
 class BlockMatcher:
@@ -55,6 +58,8 @@ class BlockMatcher:
         text = doc.text
         counts = line_counts(doc)
         order = range(len(lines)) if self.region == "head" else range(len(lines) - 1, -1, -1)
+        nonblank = sum(1 for ln in lines if text[ln.start : ln.end].strip())
+        limit = min(self.window, nonblank // 2)  # a block never reaches the middle of the document
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor
         seen = 0
@@ -63,7 +68,7 @@ class BlockMatcher:
             if not body:
                 continue
             seen += 1
-            if seen > self.window:
+            if seen > limit:
                 break
             s = scores.get(i)
             if s is not None and s.score >= self.anchor:
@@ -72,7 +77,8 @@ class BlockMatcher:
                 pending = []
                 block.append(i)
                 continue
-            if len(pending) >= self.max_gap or len(body) > self.gap_max_len or (s is not None and s.score < 0):
+            if (len(pending) >= self.max_gap or len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
+                    or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0):
                 break
             pending.append(i)
         if not block:

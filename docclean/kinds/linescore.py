@@ -73,6 +73,11 @@ class LineScorer:
             doc.cache[key] = cached
         return cached
 
+    def penalty(self, body: str, doc: Document) -> int:
+        """The sum of the negative signals that ``body`` (one line) matches."""
+        return sum(s.weight for s in self.signals
+                   if s.weight < 0 and search(self.rule, s.pattern, body, doc.time_budget))
+
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every line whose score reaches the threshold, with its break."""
         lines = doc.lines

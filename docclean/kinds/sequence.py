@@ -129,7 +129,7 @@ class SequenceMatcher:
                 if g == level.group and d > depth:
                     del last[(g, d)]
             last[key] = (value, start)
-            if prev is None or value == 1 or value == prev[0] + 1:
+            if prev is None or (value == 1 and prev[0] != 1) or value == prev[0] + 1:
                 continue
             expected = prev[0] + 1
             kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
