@@ -117,7 +117,16 @@ def test_readme_yaml_snippets_parse_and_name_real_hooks_and_inputs() -> None:
     assert gitlab and any("codequality" in json.dumps(b) for b in gitlab)
 
 
-def test_readme_python_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:
-    for block in _blocks("python"):
-        exec(compile(block, "README.md", "exec"), {})  # noqa: S102
-    assert "年度工作总结" in capsys.readouterr().out
+def test_readme_python_snippets_run(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "examples").mkdir()
+    shutil.copy(ROOT / "examples" / "resold-summary.txt", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    blocks = _blocks("python")
+    assert len(blocks) >= 2
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "年度工作总结\n" in out and "我也清楚地认识到不足。" in out and "仅供学习" not in out.split("BP001")[0]
+    cleaned = (tmp_path / "resold-summary.clean.txt").read_text(encoding="utf-8")
+    assert "2023年度社区工作总结" in cleaned and "请勿外传" not in cleaned
