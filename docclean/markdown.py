@@ -61,15 +61,15 @@ def _fill(text: str, start: int, end: int, char: str) -> str:
 def regions(text: str) -> list[Region]:
     """The excluded regions of a Markdown text, sorted by start."""
     out: list[Region] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)
 
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken)
+        return not any(taken[s:e])
 
     def add(s: int, e: int, block: bool) -> None:
         if e > s:
             out.append(Region(s, e, block))
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
 
     m = _FRONT.match(text)
     if m:
