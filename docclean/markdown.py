@@ -2,9 +2,10 @@
 
 Excluded regions are masked before detection: every excluded character is replaced by a neutral
 character of the same length in code points (line breaks are kept), so offsets, lines and columns
-of the masked text are those of the original file. Block regions (front matter, fenced code, HTML
-comments) are masked with spaces; inline regions (inline code, link targets, autolinks, HTML tags)
-with U+E000, a private-use character no rule matches.
+of the masked text are those of the original file. The neutral character is U+E000, a
+private-use character no rule matches; masked lines are not blank, so a block of reseller lines
+next to a code block does not grow into it. Block regions are front matter, fenced code and HTML
+comments; inline regions are inline code, link targets, autolinks and HTML tags.
 
 After detection, a finding is dropped when it touches a block region, or touches an inline region
 without being a strip that covers the whole region (deleting a whole line that holds a link keeps
@@ -108,7 +109,7 @@ def mask(text: str, spans: Sequence[Region]) -> str:
     pos = 0
     for r in spans:
         parts.append(text[pos : r.start])
-        parts.append(_fill(text, r.start, r.end, " " if r.block else INLINE_MASK))
+        parts.append(_fill(text, r.start, r.end, INLINE_MASK))
         pos = r.end
     parts.append(text[pos:])
     return "".join(parts)
