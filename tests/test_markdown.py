@@ -242,3 +242,24 @@ def _json(capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
     import json
 
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_clean_file_reads_markdown_as_markdown_and_honours_suppressions(tmp_path: Path) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text(README, encoding="utf-8")
+    cleaned = docclean.clean_file(doc)
+    assert _fenced(cleaned.text) == _fenced(README) and JUNK_ITEM not in cleaned.text
+    text = tmp_path / "notes.txt"
+    text.write_text(BODY.format(a="<!-- docclean: ignore BP001 -->\n" + BANNER, b=""), encoding="utf-8")
+    assert BANNER in docclean.clean_file(text).text
+
+
+def test_cli_honours_suppression_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "a.md"
+    doc.write_text(BODY.format(a="<!-- docclean: disable all -->", b="<!-- docclean: enable all -->"),
+                   encoding="utf-8")
+    assert main(["check", "--no-config", str(doc)]) == 0
+    assert "0 findings" in capsys.readouterr().out
+    doc.write_text(BODY.format(a="", b=""), encoding="utf-8")
+    assert main(["check", "--no-config", str(doc)]) == 1
+    assert "PH001" in capsys.readouterr().out
