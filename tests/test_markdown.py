@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import docclean
@@ -263,3 +263,30 @@ def test_cli_honours_suppression_comments(tmp_path: Path, capsys: pytest.Capture
     doc.write_text(BODY.format(a="", b=""), encoding="utf-8")
     assert main(["check", "--no-config", str(doc)]) == 1
     assert "PH001" in capsys.readouterr().out
+
+
+_PIECES = [*README.splitlines(keepends=True), *PROSE_HEAD.splitlines(keepends=True),
+           *PROSE_TAIL.splitlines(keepends=True), JUNK_ITEM + "\n", BANNER + "\n", "> " + BANNER + "\n",
+           "## " + BANNER + "\n", "1. 清楚地认识清楚地认识到\n", "| a | 仅供学习 禁止外传 |\n",
+           "`code 仅供学习` 禁止外传 用后删除\n", "\n"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30))
+def test_markdown_invariants_on_shuffled_documents(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    result = markdown.run(text, default_rules(), max_removal=1.0)
+    applied = sorted((f.start, f.end, f.replacement or "") for f in result.findings if f.applied)
+    assert apply_edits(text, applied) == result.text
+    blocks = [r for r in markdown.regions(text) if r.block]
+    for f in result.findings:
+        assert f.text == text[f.start : f.end]
+        assert not any(r.start < f.end and f.start < r.end for r in blocks)
+    pos = 0
+    for r in blocks:  # every protected block survives, in order
+        found = result.text.find(text[r.start : r.end], pos)
+        assert found >= 0
+        pos = found
+    heads = [line for line in markdown.structure(text) if line.table == "head"]
+    for line in heads:
+        assert text[line.start : line.end] in result.text
