@@ -50,13 +50,14 @@ def test_action_declares_inputs_and_uploads_sarif() -> None:
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
-@pytest.mark.parametrize(("files", "args", "code"), [
-    ({"docs/a.txt": JUNK + BODY}, "", "1"),
-    ({"docs/a.txt": BODY}, "", "0"),
-    ({"docs/a.txt": JUNK + BODY}, "--select PH", "0"),
+@pytest.mark.parametrize(("files", "args", "code", "annotate"), [
+    ({"docs/a.txt": JUNK + BODY}, "", "1", "false"),
+    ({"docs/a.txt": JUNK + BODY}, "", "1", "true"),
+    ({"docs/a.txt": BODY}, "", "0", "true"),
+    ({"docs/a.txt": JUNK + BODY}, "--select PH", "0", "false"),
 ])
 def test_action_check_step_writes_sarif_and_reports_the_exit_code(
-        tmp_path: Path, shim: dict[str, str], files: dict[str, str], args: str, code: str) -> None:
+        tmp_path: Path, shim: dict[str, str], files: dict[str, str], args: str, code: str, annotate: str) -> None:
     step = next(s for s in _action()["runs"]["steps"] if s.get("id") == "check")
     work = tmp_path / "repo"
     for name, text in files.items():
@@ -65,7 +66,7 @@ def test_action_check_step_writes_sarif_and_reports_the_exit_code(
     output = tmp_path / "github_output"
     output.write_text("", encoding="utf-8")
     env = {**shim, "PATHS": "docs", "FAIL_ON": "warning", "ARGS": args + " --no-config",
-           "GITHUB_OUTPUT": str(output)}
+           "GITHUB_OUTPUT": str(output), "ANNOTATIONS": annotate}
     proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env, capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 0, proc.stderr
@@ -76,6 +77,8 @@ def test_action_check_step_writes_sarif_and_reports_the_exit_code(
     assert bool(results) == (code == "1")
     if results:
         assert results[0]["ruleId"] == "BP001"
+    annotated = "::warning file=docs/a.txt,line=1" in proc.stdout
+    assert annotated == (annotate == "true" and code == "1")
 
 
 def test_pre_commit_manifest_hooks_run(tmp_path: Path, shim: dict[str, str]) -> None:
