@@ -87,6 +87,12 @@ class Baseline:
         self.keys = keys
 
     @classmethod
+    def from_reports(cls, reports: Sequence[FileReport], folder: Path) -> Baseline:
+        """A baseline of ``reports`` held in memory, as if written to a file in ``folder``."""
+        keys = {(path, fp, n) for report in reports for path, _f, fp, n in _entries(report, folder)}
+        return cls(folder / "baseline.json", keys)
+
+    @classmethod
     def load(cls, path: Path) -> Baseline:
         """Read ``path``; raises ``DoccleanError`` when it is missing or not a docclean baseline."""
         try:

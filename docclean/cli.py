@@ -162,11 +162,13 @@ def _ruleset_for(path: str, s: _Settings) -> RuleSet:
     return s.ruleset.select((), [r for group in ignored for r in group])
 
 
-def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float) -> CleanedFile:
+def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float,
+               as_path: str | None = None) -> CleanedFile:
+    """Clean ``path``, read and configured as ``as_path`` when given (e.g. an old version)."""
     from .sources import decode_bytes, encode_text, read_text_file, write_atomic
 
-    ruleset = _ruleset_for(path, s)
-    kind = file_type(path, args.type)
+    ruleset = _ruleset_for(as_path or path, s)
+    kind = file_type(as_path or path, args.type)
     if kind == "docx":
         if Path(path).suffix.lower() in (".docx", ".docm"):
             return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow)
@@ -223,7 +225,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"docclean: recorded {count} findings in {args.write_baseline}", file=sys.stderr)
         return EXIT_ERROR if any(r.error for r in reports) else EXIT_OK
     if args.diff_base is not None or args.changed_only:
-        reports = _only_changed(reports, args)
+        reports = _only_changed(reports, s, args)
     if baseline is not None:
         reports, dropped = baseline.filter(reports)
         if dropped:
@@ -244,15 +246,46 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
-def _only_changed(reports: list[FileReport], args: argparse.Namespace) -> list[FileReport]:
-    """Keep findings on lines changed since --diff-base (or the --changed-only base)."""
-    from .gitdiff import changed_lines, default_base, touches
+def _only_changed(reports: list[FileReport], s: _Settings, args: argparse.Namespace) -> list[FileReport]:
+    """Keep findings on lines changed since --diff-base (or the --changed-only base); in a changed
+    binary file (.docx), keep the findings the file's version at that revision did not have."""
+    from .gitdiff import BINARY, changed_lines, default_base, touches
 
     rev = args.diff_base if args.diff_base is not None else default_base(Path.cwd())
-    changed = changed_lines([r.path for r in reports], rev)
-    return [replace(r, findings=tuple(f for f in r.findings
-                                      if touches(f.line, f.end_line, f.end_column, changed[r.path])))
-            for r in reports]
+    changed = changed_lines([r.path for r in reports if not r.error], rev)
+    out = []
+    for r in reports:
+        lines = changed.get(r.path)
+        if lines is None:
+            out.append(r)
+        elif lines is BINARY:
+            out.append(_new_since(r, rev, s, args))
+        else:
+            out.append(replace(r, findings=tuple(f for f in r.findings
+                                                 if touches(f.line, f.end_line, f.end_column, lines))))
+    return out
+
+
+def _new_since(report: FileReport, rev: str, s: _Settings, args: argparse.Namespace) -> FileReport:
+    """``report`` without the findings (by content fingerprint) of the file's version at ``rev``."""
+    import tempfile
+
+    from .baseline import Baseline
+    from .gitdiff import old_version
+
+    data = old_version(report.path, rev)
+    if data is None:
+        return report
+    with tempfile.TemporaryDirectory(prefix="docclean-") as tmp:
+        old_path = Path(tmp) / f"old{Path(report.path).suffix}"
+        old_path.write_bytes(data)
+        try:
+            cf = _clean_one(str(old_path), s, args, 1.0, as_path=report.path)
+        except DoccleanError:
+            return report
+        source = cf.result.original if file_type(report.path, args.type) != "docx" else None
+        old = FileReport(report.path, cf.findings, cf.encoding, source)
+    return Baseline.from_reports([old], Path.cwd()).filter([report])[0][0]
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

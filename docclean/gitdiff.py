@@ -2,8 +2,10 @@
 
 ``changed_lines(files, rev)`` runs ``git diff --unified=0 REV -- FILE…`` (the working tree
 against ``REV``) and maps each file to the set of its changed (added or modified) 1-based line
-numbers, or to ``ALL`` when the whole file counts as changed: a file git does not track
-(untracked, or outside any repository) and a binary file such as a .docx that differs.
+numbers, or to ``ALL`` when the whole file counts as changed (a file git does not track:
+untracked, or outside any repository), or to ``BINARY`` for a tracked binary file such as a .docx
+that differs; ``old_version`` then gives its bytes at ``REV`` so that the findings can be compared
+by content instead of by line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from .errors import DoccleanError
 
 ALL: frozenset[int] = frozenset({-1})
+BINARY: frozenset[int] = frozenset({-2})
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -111,13 +114,25 @@ def _parse(diff: str) -> dict[str, frozenset[int]]:
                 result[current].update(range(start, start + count))
     out = {k: frozenset(v) for k, v in result.items()}
     for k in binary:
-        out[k] = ALL
+        out[k] = BINARY
     return out
+
+
+def old_version(path: str, rev: str, cwd: Path | None = None) -> bytes | None:
+    """The bytes of ``path`` at ``rev``, or None when it did not exist there."""
+    here = cwd or Path.cwd()
+    absolute = (here / path).resolve()
+    root = repo_root(absolute.parent)
+    if root is None:
+        return None
+    rel = Path(os.path.relpath(absolute, root)).as_posix()
+    proc = _git(["show", f"{rev}:{rel}"], root)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def touches(line: int, end_line: int, end_column: int, changed: frozenset[int]) -> bool:
     """True when a finding on lines ``line``..``end_line`` touches a changed line."""
-    if changed is ALL:
+    if changed is ALL or changed is BINARY:
         return True
     last = end_line - 1 if end_column == 1 and end_line > line else end_line
     return any(n in changed for n in range(line, last + 1))

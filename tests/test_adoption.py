@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from docclean.cli import main
-from docclean.gitdiff import ALL, _parse, changed_lines, default_base
+from docclean.gitdiff import BINARY, _parse, changed_lines, default_base
 from docclean.walk import IgnoreFile, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +179,7 @@ def test_parse_unified_zero_diff() -> None:
             "Binary files a/图 片.docx and b/图 片.docx differ\n")
     parsed = _parse(diff)
     assert parsed["a.txt"] == {4, 5, 11}
-    assert parsed["图 片.docx"] is ALL
+    assert parsed["图 片.docx"] is BINARY
 
 
 @needs_git
@@ -213,6 +213,26 @@ def test_diff_base_reports_only_changed_lines(tmp_path: Path, capsys: pytest.Cap
 
     assert main(["check", "--no-config", "--diff-base", "no-such-rev", "."]) == 2
     assert "unknown git revision" in capsys.readouterr().err
+
+
+@needs_git
+def test_diff_base_compares_binary_files_by_content(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # a .docx differs as a binary file; marking .txt binary exercises the same path without Word
+    monkeypatch.chdir(tmp_path)
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitattributes").write_text("*.txt binary\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(doc(BANNER), encoding="utf-8")
+    (tmp_path / "same.txt").write_text(doc(BANNER), encoding="utf-8")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "corpus")
+    (tmp_path / "a.txt").write_text("新增的一段说明文字。\n\n" + doc(WECHAT, "我们组织了多次培训活动。", BANNER),
+                                    encoding="utf-8")
+    assert "Binary files" in git(tmp_path, "diff", "HEAD", "--", "a.txt")
+    code, found = check_json(capsys, "--diff-base", "HEAD", ".")
+    assert code == 1
+    assert [(Path(f["path"]).name, f["text"].rstrip("\n")) for f in found if f["rule"] == "BP001"] == [
+        ("a.txt", WECHAT)]
 
 
 def test_diff_base_outside_git_counts_every_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
