@@ -93,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--max-removal", type=float, default=None,
                      help="refuse a cleaning that removes more than this share of a file (default 0.3)")
 
-    rules = sub.add_parser("rules", help="list rules, show one rule's documentation, or run rule examples")
-    rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test"))
+    rules = sub.add_parser("rules", help="list rules, show one rule's documentation, print the catalogue (doc), or run rule examples (test)")
+    rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test", "doc"))
     rules.add_argument("rule_id", nargs="?", help="rule id for 'show'")
     rules.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path)
     return parser
@@ -333,7 +333,9 @@ def _print_diff(path: str, result: Result) -> None:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """List rules, show one rule's documentation, or run every rule's examples."""
+    """List rules, show one rule's documentation, print the catalogue, or run every rule's examples."""
+    from .ruledoc import render_catalogue, render_rule
+
     ruleset = load_rules(*args.rules)
     if args.action == "list":
         for r in ruleset:
@@ -348,7 +350,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
             r = ruleset.get(args.rule_id.upper())
         except KeyError:
             raise DoccleanError(f"unknown rule {args.rule_id!r} (see 'docclean rules')") from None
-        print(render_rule_doc(r))
+        print(render_rule(r))
+        return EXIT_OK
+    if args.action == "doc":
+        sys.stdout.write(render_catalogue(ruleset))
         return EXIT_OK
     from .selftest import check_rule
 
@@ -358,23 +363,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
     passed = sum(len(r.tests) for r in ruleset) - len(failures)
     print(f"{passed} passed, {len(failures)} failed")
     return EXIT_FINDINGS if failures else EXIT_OK
-
-
-def render_rule_doc(r: object) -> str:
-    """A rule's documentation as Markdown."""
-    from .rules import Rule
-
-    assert isinstance(r, Rule)
-    fix = "flag only" if r.safety is None else f"{r.action.value}, {r.safety.value} fix"
-    parts = [f"# {r.id} {r.name}", "", r.doc.summary, "",
-             f"Category: {r.category} · severity: {r.severity.value} · {fix} · since {r.since}"
-             + ("" if r.enabled else " · off by default (enable with --select)")]
-    for title, body in (("Why", r.doc.why), ("Example", r.doc.example), ("Use instead", r.doc.instead),
-                        ("Fix safety", r.doc.fix_safety)):
-        if body:
-            block = f"```\n{body}\n```" if title in ("Example", "Use instead") else body
-            parts += ["", f"## {title}", "", block]
-    return "\n".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
