@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--max-removal", type=float, default=None,
                      help="refuse a cleaning that removes more than this share of a file (default 0.3)")
 
-    rules = sub.add_parser("rules", help="list rules, show one rule's documentation, print the catalogue (doc), or run rule examples (test)")
+    rules = sub.add_parser("rules", help="list rules, show one, print the catalogue (doc), run examples (test)")
     rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test", "doc"))
     rules.add_argument("rule_id", nargs="?", help="rule id for 'show'")
     rules.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path)
