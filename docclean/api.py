@@ -96,7 +96,9 @@ def clean_file(
     to_utf8: bool = False,
 ) -> CleanedFile:
     """Clean a .txt/.md/.rst (any common encoding) or .docx file; nothing is written until
-    ``CleanedFile.write()`` is called. Raises ``InputError`` or ``DecodeError`` for bad input."""
+    ``CleanedFile.write()`` is called. In .md/.markdown files only the prose is checked (see
+    ``docclean.markdown``); suppression comments are honoured in every text file. Raises ``InputError`` or
+    ``DecodeError`` for bad input."""
     from .sources import encode_text, read_text_file, write_atomic
 
     p = Path(path)
@@ -109,7 +111,10 @@ def clean_file(
     if suffix and suffix not in TEXT_SUFFIXES:
         raise InputError(f"{p}: unsupported file type {suffix!r} (docclean reads .txt, .md, .rst and .docx)")
     decoded = read_text_file(p, encoding=encoding)
-    result = engine.run(decoded.text, ruleset, mode=FixMode(fix), max_removal=max_removal, allow=allow)
+    from .markdown import MARKDOWN_SUFFIXES, run
+
+    result = run(decoded.text, ruleset, mode=FixMode(fix), max_removal=max_removal, allow=allow,
+                 markdown=suffix in MARKDOWN_SUFFIXES)
 
     def write(target: Path) -> None:
         write_atomic(target, encode_text(result.text, decoded, to_utf8=to_utf8))

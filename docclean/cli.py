@@ -10,19 +10,23 @@ import argparse
 import difflib
 import fnmatch
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, engine
+from . import __version__, markdown
 from .api import TEXT_SUFFIXES, CleanedFile, clean_file
 from .config import Config, find_config, load_config
 from .errors import DoccleanError
 from .model import FileReport, FixMode, Result
 from .rules import RuleSet, load_rules
+from .walk import walk
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_INCLUDE = tuple(f"*{s}" for s in (*TEXT_SUFFIXES, ".docx"))
+FILE_TYPES = ("txt", "md", "docx")
+_TYPE_OF_SUFFIX = {**{s: "txt" for s in TEXT_SUFFIXES}, ".md": "md", ".markdown": "md", ".docx": "docx",
+                   ".docm": "docx"}
 _LEVELS = {"info": 0, "warning": 1, "error": 2, "never": 99}
 
 
@@ -48,6 +52,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
     p.add_argument("--allow", action="append", default=[], metavar="WORD",
                    help="a word never to report (e.g. a product called X科技)")
+    p.add_argument("--type", choices=FILE_TYPES, default=None,
+                   help="read every input as this type (default: by extension; others are skipped)")
+    p.add_argument("--no-gitignore", action="store_true",
+                   help="also check files that .gitignore ignores when walking folders")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lowest severity that fails the check (default: warning)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    changed = check.add_mutually_exclusive_group()
+    changed.add_argument("--diff-base", metavar="REV",
+                         help="report only findings on lines changed since the git revision REV")
+    changed.add_argument("--changed-only", action="store_true",
+                         help="like --diff-base with the merge-base of HEAD and the default branch")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="do not report the findings recorded in this baseline file")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record every current finding in FILE and exit 0")
 
     fix = sub.add_parser("clean", help="write cleaned files (stdout for a single file by default)")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
@@ -76,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--max-removal", type=float, default=None,
                      help="refuse a cleaning that removes more than this share of a file (default 0.3)")
 
-    rules = sub.add_parser("rules", help="list rules, show one rule's documentation, or run rule examples")
-    rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test"))
+    rules = sub.add_parser("rules", help="list rules, show one, print the catalogue (doc), run examples (test)")
+    rules.add_argument("action", nargs="?", default="list", choices=("list", "show", "test", "doc"))
     rules.add_argument("rule_id", nargs="?", help="rule id for 'show'")
     rules.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path)
     return parser
@@ -111,24 +128,30 @@ def _settings(args: argparse.Namespace) -> _Settings:
     return _Settings(ruleset, config, mode, (*config.allow, *args.allow))
 
 
-def _walk(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
-    for raw in paths:
-        if raw == "-":
-            yield raw
-            continue
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).as_posix()
-                if any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                if not f.is_file() or not any(fnmatch.fnmatch(f.name, g) for g in include):
-                    continue
-                if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(f.name, g) for g in exclude):
-                    continue
-                yield str(f)
+def _files(args: argparse.Namespace, s: _Settings) -> list[str]:
+    return list(walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
+                     (*s.config.exclude, *args.exclude), gitignore=not args.no_gitignore))
+
+
+def file_type(path: str, forced: str | None) -> str | None:
+    """``txt``, ``md`` or ``docx`` for ``path`` (stdin is text), or None for an unknown extension."""
+    if forced:
+        return forced
+    if path == "-":
+        return "txt"
+    return _TYPE_OF_SUFFIX.get(Path(path).suffix.lower())
+
+
+def _known(files: list[str], args: argparse.Namespace) -> list[str]:
+    """``files`` without those of unknown type, each noted on stderr."""
+    out = []
+    for f in files:
+        if file_type(f, args.type) is None:
+            print(f"docclean: skipping {f}: unknown file type (use --type txt|md|docx to force one)",
+                  file=sys.stderr)
         else:
-            yield raw  # a missing file is reported by the reader
+            out.append(f)
+    return out
 
 
 def _ruleset_for(path: str, s: _Settings) -> RuleSet:
@@ -139,22 +162,30 @@ def _ruleset_for(path: str, s: _Settings) -> RuleSet:
     return s.ruleset.select((), [r for group in ignored for r in group])
 
 
-def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float) -> CleanedFile:
-    ruleset = _ruleset_for(path, s)
+def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float,
+               as_path: str | None = None) -> CleanedFile:
+    """Clean ``path``, read and configured as ``as_path`` when given (e.g. an old version)."""
+    from .sources import decode_bytes, encode_text, read_text_file, write_atomic
+
+    ruleset = _ruleset_for(as_path or path, s)
+    kind = file_type(as_path or path, args.type)
+    if kind == "docx":
+        if Path(path).suffix.lower() in (".docx", ".docm"):
+            return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow)
+        from .api import _clean_docx
+
+        return _clean_docx(Path(path), ruleset, s.mode, max_removal)
     if path == "-":
-        from .sources import decode_bytes, encode_text
-
         decoded = decode_bytes(sys.stdin.buffer.read(), encoding=args.encoding, name="<stdin>")
-        result = engine.run(decoded.text, ruleset, mode=s.mode, max_removal=max_removal, allow=s.allow)
+    else:
+        decoded = read_text_file(path, encoding=args.encoding)
+    result = markdown.run(decoded.text, ruleset, mode=s.mode, max_removal=max_removal, allow=s.allow,
+                          markdown=kind == "md")
 
-        def write(target: Path) -> None:
-            from .sources import write_atomic
+    def write(target: Path) -> None:
+        write_atomic(target, encode_text(result.text, decoded, to_utf8=getattr(args, "to_utf8", False)))
 
-            write_atomic(target, encode_text(result.text, decoded, to_utf8=getattr(args, "to_utf8", False)))
-
-        return CleanedFile("-", result, decoded.encoding, write)
-    return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
-                      encoding=args.encoding, to_utf8=getattr(args, "to_utf8", False))
+    return CleanedFile(path, result, decoded.encoding, write)
 
 
 def _progress(done: int, total: int) -> None:
@@ -169,17 +200,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format not in FORMATS:
         raise DoccleanError(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
     s = _settings(args)
-    files = list(_walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
-                       (*s.config.exclude, *args.exclude)))
+    baseline = None
+    if args.baseline is not None and args.write_baseline is None:
+        from .baseline import Baseline
+
+        baseline = Baseline.load(args.baseline)
+    files = _known(_files(args, s), args)
     reports: list[FileReport] = []
     for n, path in enumerate(files, 1):
         try:
             cf = _clean_one(path, s, args, 1.0)
-            source = cf.result.original if Path(path).suffix.lower() not in (".docx", ".docm") else None
+            source = cf.result.original if file_type(path, args.type) != "docx" else None
             reports.append(FileReport(path, cf.findings, cf.encoding, source))
         except DoccleanError as exc:
+            if file_type(path, args.type) == "docx" and "not available" in str(exc):
+                print(f"docclean: skipping {path}: {exc}", file=sys.stderr)
+                continue
             reports.append(FileReport(path, error=str(exc)))
         _progress(n, len(files))
+    if args.write_baseline is not None:
+        from .baseline import write_baseline
+
+        count = write_baseline(args.write_baseline, [r for r in reports if not r.error])
+        print(f"docclean: recorded {count} findings in {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if any(r.error for r in reports) else EXIT_OK
+    if args.diff_base is not None or args.changed_only:
+        reports = _only_changed(reports, s, args)
+    if baseline is not None:
+        reports, dropped = baseline.filter(reports)
+        if dropped:
+            print(f"docclean: {dropped} findings in baseline {args.baseline} not reported", file=sys.stderr)
     out_stream = sys.stdout if args.output is None else None
     color = out_stream is not None and args.format == "text" and use_color(sys.stdout)
     output = render(args.format, reports, {r.id: r for r in s.ruleset}, color=color, tool_version=__version__)
@@ -196,11 +246,52 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
+def _only_changed(reports: list[FileReport], s: _Settings, args: argparse.Namespace) -> list[FileReport]:
+    """Keep findings on lines changed since --diff-base (or the --changed-only base); in a changed
+    binary file (.docx), keep the findings the file's version at that revision did not have."""
+    from .gitdiff import BINARY, changed_lines, default_base, touches
+
+    rev = args.diff_base if args.diff_base is not None else default_base(Path.cwd())
+    changed = changed_lines([r.path for r in reports if not r.error], rev)
+    out = []
+    for r in reports:
+        lines = changed.get(r.path)
+        if lines is None:
+            out.append(r)
+        elif lines is BINARY:
+            out.append(_new_since(r, rev, s, args))
+        else:
+            out.append(replace(r, findings=tuple(f for f in r.findings
+                                                 if touches(f.line, f.end_line, f.end_column, lines))))
+    return out
+
+
+def _new_since(report: FileReport, rev: str, s: _Settings, args: argparse.Namespace) -> FileReport:
+    """``report`` without the findings (by content fingerprint) of the file's version at ``rev``."""
+    import tempfile
+
+    from .baseline import Baseline
+    from .gitdiff import old_version
+
+    data = old_version(report.path, rev)
+    if data is None:
+        return report
+    with tempfile.TemporaryDirectory(prefix="docclean-") as tmp:
+        old_path = Path(tmp) / f"old{Path(report.path).suffix}"
+        old_path.write_bytes(data)
+        try:
+            cf = _clean_one(str(old_path), s, args, 1.0, as_path=report.path)
+        except DoccleanError:
+            return report
+        source = cf.result.original if file_type(report.path, args.type) != "docx" else None
+        old = FileReport(report.path, cf.findings, cf.encoding, source)
+    return Baseline.from_reports([old], Path.cwd()).filter([report])[0][0]
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     """Write cleaned files, print them, or print a diff."""
     s = _settings(args)
-    files = list(_walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
-                       (*s.config.exclude, *args.exclude)))
+    files = _known(_files(args, s), args)
     max_removal = args.max_removal if args.max_removal is not None else (s.config.max_removal or 0.3)
     to_stdout = not (args.output or args.in_place or args.diff)
     if to_stdout and len(files) != 1:
@@ -215,7 +306,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             if args.diff:
                 _print_diff(path, cf.result)
             elif to_stdout:
-                if Path(path).suffix.lower() in (".docx", ".docm", ".doc", ".wps"):
+                if file_type(path, args.type) == "docx":
                     raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place")
                 sys.stdout.write(cf.text)
             else:
@@ -242,7 +333,9 @@ def _print_diff(path: str, result: Result) -> None:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """List rules, show one rule's documentation, or run every rule's examples."""
+    """List rules, show one rule's documentation, print the catalogue, or run every rule's examples."""
+    from .ruledoc import render_catalogue, render_rule
+
     ruleset = load_rules(*args.rules)
     if args.action == "list":
         for r in ruleset:
@@ -257,7 +350,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
             r = ruleset.get(args.rule_id.upper())
         except KeyError:
             raise DoccleanError(f"unknown rule {args.rule_id!r} (see 'docclean rules')") from None
-        print(render_rule_doc(r))
+        print(render_rule(r))
+        return EXIT_OK
+    if args.action == "doc":
+        sys.stdout.write(render_catalogue(ruleset))
         return EXIT_OK
     from .selftest import check_rule
 
@@ -267,23 +363,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
     passed = sum(len(r.tests) for r in ruleset) - len(failures)
     print(f"{passed} passed, {len(failures)} failed")
     return EXIT_FINDINGS if failures else EXIT_OK
-
-
-def render_rule_doc(r: object) -> str:
-    """A rule's documentation as Markdown."""
-    from .rules import Rule
-
-    assert isinstance(r, Rule)
-    fix = "flag only" if r.safety is None else f"{r.action.value}, {r.safety.value} fix"
-    parts = [f"# {r.id} {r.name}", "", r.doc.summary, "",
-             f"Category: {r.category} · severity: {r.severity.value} · {fix} · since {r.since}"
-             + ("" if r.enabled else " · off by default (enable with --select)")]
-    for title, body in (("Why", r.doc.why), ("Example", r.doc.example), ("Use instead", r.doc.instead),
-                        ("Fix safety", r.doc.fix_safety)):
-        if body:
-            block = f"```\n{body}\n```" if title in ("Example", "Use instead") else body
-            parts += ["", f"## {title}", "", block]
-    return "\n".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,3 +49,10 @@ def test_every_rule_file_is_shipped_as_package_data() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"rules" = "docclean/rules"' in pyproject
     assert len(list((ROOT / "rules").rglob("*.toml"))) == len(docclean.load_rules())
+
+
+def test_rule_catalogue_is_up_to_date() -> None:
+    from docclean.ruledoc import render_catalogue
+
+    current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == render_catalogue(docclean.load_rules()), "run: docclean rules doc > docs/rules.md"
