@@ -94,11 +94,13 @@ def clean_file(
     allow: Sequence[str] = (),
     encoding: str | None = None,
     to_utf8: bool = False,
+    remove_picture_watermarks: bool = False,
 ) -> CleanedFile:
     """Clean a .txt/.md/.rst (any common encoding) or .docx file; nothing is written until
     ``CleanedFile.write()`` is called. In .md/.markdown files only the prose is checked (see
     ``docclean.markdown``); suppression comments are honoured in every text file. Raises ``InputError`` or
-    ``DecodeError`` for bad input."""
+    ``DecodeError`` for bad input. For .docx, picture watermarks are reported and removed only with
+    ``remove_picture_watermarks=True`` (or when their alt text is reseller text)."""
     from .sources import encode_text, read_text_file, write_atomic
 
     p = Path(path)
@@ -107,7 +109,8 @@ def clean_file(
     if select or ignore:
         ruleset = ruleset.select(select, ignore)
     if suffix in (".docx", ".docm", ".doc", ".wps"):
-        return _clean_docx(p, ruleset, FixMode(fix), max_removal)
+        return _clean_docx(p, ruleset, FixMode(fix), max_removal, allow=allow,
+                           remove_picture_watermarks=remove_picture_watermarks)
     if suffix and suffix not in TEXT_SUFFIXES:
         raise InputError(f"{p}: unsupported file type {suffix!r} (docclean reads .txt, .md, .rst and .docx)")
     decoded = read_text_file(p, encoding=encoding)
@@ -122,11 +125,13 @@ def clean_file(
     return CleanedFile(str(p), result, decoded.encoding, write)
 
 
-def _clean_docx(path: Path, ruleset: RuleSet, mode: FixMode, max_removal: float) -> CleanedFile:
+def _clean_docx(path: Path, ruleset: RuleSet, mode: FixMode, max_removal: float, *,
+                allow: Sequence[str] = (), remove_picture_watermarks: bool = False) -> CleanedFile:
     try:
         from .docx import clean_docx  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # pragma: no cover - the docx package ships with docclean
         raise InputError(f"{path}: .docx support is not available in this installation") from None
-    res = clean_docx(path, rules=ruleset, fix=mode.value, max_removal=max_removal)
+    res = clean_docx(path, rules=ruleset, fix=mode.value, max_removal=max_removal, allow=tuple(allow),
+                     remove_picture_watermarks=remove_picture_watermarks)
     result = Result(text=res.text, findings=tuple(res.findings), original=res.text if not res.changed else "")
     return CleanedFile(str(path), result, None, res.save)

@@ -50,6 +50,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help=f"file globs to take from folders (default: {' '.join(DEFAULT_INCLUDE)})")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="globs to skip in folders")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
+    p.add_argument("--remove-picture-watermarks", action="store_true",
+                   help=".docx: also remove picture watermarks and page background images")
     p.add_argument("--allow", action="append", default=[], metavar="WORD",
                    help="a word never to report (e.g. a product called X科技)")
     p.add_argument("--type", choices=FILE_TYPES, default=None,
@@ -171,10 +173,12 @@ def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: f
     kind = file_type(as_path or path, args.type)
     if kind == "docx":
         if Path(path).suffix.lower() in (".docx", ".docm"):
-            return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow)
+            return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
+                              remove_picture_watermarks=args.remove_picture_watermarks)
         from .api import _clean_docx
 
-        return _clean_docx(Path(path), ruleset, s.mode, max_removal)
+        return _clean_docx(Path(path), ruleset, s.mode, max_removal, allow=s.allow,
+                           remove_picture_watermarks=args.remove_picture_watermarks)
     if path == "-":
         decoded = decode_bytes(sys.stdin.buffer.read(), encoding=args.encoding, name="<stdin>")
     else:
