@@ -1,14 +1,26 @@
 """Kind ``repetition``: adjacent copies of the same unit (tandem repeats).
 
 ``unit = "phrase"``: a run of ``chars`` between ``min_len`` and ``max_len`` long written twice
-or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers every copy and the fix
-keeps one. Units made of one repeated character (哈哈哈) and units that are themselves
-repetitive never count; ``lexicon`` lists doubled forms that are fine (研究研究) and
-``exceptions`` regexes that the doubled form may match to be fine (一步一步: ``^一.一.$``).
-``unit = "word"``: a Latin word written twice with space between ("the the"); the fix keeps one.
-``unit = "sentence"``: a sentence (ending in 。！？；!?) immediately followed by itself; the fix
-strips the second copy. ``unit = "line"``: a non-blank line repeated as the next non-blank line;
-the fix strips the second copy and its break.
+or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers the extra copies, so the
+fix (action ``strip``) keeps one. Units made of one repeated character (哈哈哈) and units that
+are themselves repetitive never count (a unit of one character, ``min_len = 1``, is meant for a narrow
+``chars`` class such as ``[的是在]``: 的的). ``lexicon`` lists
+doubled forms that are fine (研究研究) and ``exceptions`` regexes that the doubled form may match
+to be fine (一步一步: ``^一.一.$``).
+``unless`` (all units): regexes tried at the first character of the doubled run, with the text
+before it visible to lookbehind and the text after it to lookahead; the hit is dropped when one
+matches at least up to the end of the run (dialogue 我晓得我晓得。, possessive chains
+的原型的原型, 一个字一个字). Rules of different fix safety can share a span: a narrow safe rule
+and a broad unsafe one; where the safe strip applies, the unsafe finding is absorbed.
+``unit = "word"``: a Latin word written twice with space between ("the the"); the span covers
+the extra copies with the space before each, so the fix keeps one.
+``unit = "sentence"``: a sentence immediately preceded by a copy of itself; ``ends`` (default
+``。！？；!?``) are the characters that end one. The second copy runs from just after an ending
+(and closing quotes) to the next ending; the first copy is the same text right before it, which
+may start in the middle of a longer sentence (a pasted tail). ``min_len`` counts its letters and
+Han characters; the fix strips the second copy. ``ends = "，,"`` finds a doubled clause.
+``unit = "line"``: a non-blank line repeated as the next non-blank line; the fix strips the second
+copy and its break.
 """
 
 from __future__ import annotations
@@ -19,9 +31,10 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import compile_patterns, finditer
+from .regexes import compile_patterns
 
-_SENTENCE = re.compile(r"[^。！？；!?\r\n]+[。！？；!?]+[”’」』）)]?")
+_CLOSERS = "”’」』）)"
+_WORDY = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 class RepetitionMatcher:
@@ -38,11 +51,21 @@ class RepetitionMatcher:
         self.lexicon = frozenset(p.get("lexicon", []))
         exc = p.get("exceptions", [])
         self.exceptions = compile_patterns(rule, exc, key="exceptions") if exc else None
+        unless = p.get("unless", [])
+        # Compiled one by one: each may number its own groups for backreferences.
+        self.unless = [compile_patterns(rule, [u], key="unless") for u in unless]
+        self.ends = str(p.get("ends", "。！？；!?"))
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
+            if not 1 <= self.min_len <= self.max_len:
+                raise ValueError("need 1 <= min_len <= max_len")
             self.pattern = re.compile(rf"((?:{chars}){{{self.min_len},{self.max_len}}}?)\1+")
         elif self.unit == "word":
             self.pattern = re.compile(r"\b([A-Za-z]+)((?:[ \t]+\1\b)+)", re.IGNORECASE)
+        elif self.unit == "sentence":
+            if not self.ends:
+                raise ValueError("ends must list at least one character")
+            self.pattern = re.compile(rf"[{re.escape(self.ends)}]+[{_CLOSERS}]*")
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
@@ -60,6 +83,14 @@ class RepetitionMatcher:
             return True
         return self.exceptions is not None and self.exceptions.search(doubled) is not None
 
+    def _excused(self, text: str, start: int, end: int) -> bool:
+        """True when an ``unless`` regex matches at ``start`` and reaches ``end``."""
+        for pattern in self.unless:
+            m = pattern.match(text, start)
+            if m is not None and m.end() >= end:
+                return True
+        return False
+
     def _phrases(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         pos = 0
@@ -68,30 +99,36 @@ class RepetitionMatcher:
             if m is None:
                 return
             unit = m.group(1)
-            if _periodic(unit) or self._fine(unit + unit):
+            if ((len(unit) > 1 and _periodic(unit)) or self._fine(unit + unit)
+                    or self._excused(text, m.start(), m.end())):
                 pos = m.start() + 1
                 continue
             pos = m.end()
-            yield Hit(m.start(), m.end(), unit, {"match": m.group(), "unit": unit,
-                                                 "copies": len(m.group()) // len(unit)})
+            yield Hit(m.start() + len(unit), m.end(), None,
+                      {"match": m.group(), "unit": unit, "copies": len(m.group()) // len(unit)})
 
     def _words(self, doc: Document) -> Iterator[Hit]:
         for m in self.pattern.finditer(doc.text):
             word = m.group(1)
-            if self._fine(f"{word} {word}"):
+            if self._fine(f"{word} {word}") or self._excused(doc.text, m.start(), m.end()):
                 continue
-            yield Hit(m.start(), m.end(), word, {"match": m.group(), "unit": word})
+            yield Hit(m.end(1), m.end(), None, {"match": m.group(), "unit": word})
 
     def _sentences(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
-        prev: re.Match[str] | None = None
-        for m in finditer(self.rule, _SENTENCE, text, doc.time_budget):
-            if (prev is not None and prev.end() == m.start() and m.group() == prev.group()
-                    and len(m.group().strip()) >= self.min_len and not self._fine(m.group())):
-                yield Hit(m.start(), m.end(), "", {"match": m.group(), "unit": m.group()})
-                prev = None
+        ends = [(m.start(), m.end()) for m in self.pattern.finditer(text)]
+        last_hit = -1
+        for (_, p), (_, q_end) in zip(ends, ends[1:]):
+            # The second copy: from just after one ending to the end of the next one.
+            unit = text[p:q_end]
+            size = len(unit)
+            first = p - size
+            if (first < last_hit or "\n" in unit or "\r" in unit or text[first:p] != unit
+                    or len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
+                    or self._excused(text, first, q_end)):
                 continue
-            prev = m
+            last_hit = q_end
+            yield Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
 
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
