@@ -18,7 +18,8 @@ the extra copies with the space before each, so the fix keeps one.
 ``。！？；!?``) are the characters that end one. The second copy runs from just after an ending
 (and closing quotes) to the next ending; the first copy is the same text right before it, which
 may start in the middle of a longer sentence (a pasted tail). ``min_len`` counts its letters and
-Han characters; the fix strips the second copy. ``ends = "，,"`` finds a doubled clause.
+Han characters, ``max_len`` caps its length (set it to 200 or so); the fix strips the second copy.
+With ``，`` in ``ends`` a doubled clause counts too.
 ``unit = "line"``: a non-blank line repeated as the next non-blank line; the fix strips the second
 copy and its break.
 """
@@ -65,7 +66,7 @@ class RepetitionMatcher:
         elif self.unit == "sentence":
             if not self.ends:
                 raise ValueError("ends must list at least one character")
-            self.pattern = re.compile(rf"[{re.escape(self.ends)}]+[{_CLOSERS}]*")
+            self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*")
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
@@ -116,19 +117,36 @@ class RepetitionMatcher:
 
     def _sentences(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
-        ends = [(m.start(), m.end()) for m in self.pattern.finditer(text)]
+        marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text)]
+        ends = [e for e, _ in marks]
+        bare = dict(marks)  # end after closing quotes → end of the ending itself
+        longest = max(self.max_len, self.min_len)
         last_hit = -1
-        for (_, p), (_, q_end) in zip(ends, ends[1:]):
-            # The second copy: from just after one ending to the end of the next one.
-            unit = text[p:q_end]
-            size = len(unit)
-            first = p - size
-            if (first < last_hit or "\n" in unit or "\r" in unit or text[first:p] != unit
-                    or len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
-                    or self._excused(text, first, q_end)):
+        for i, p in enumerate(ends):
+            if p < last_hit:
                 continue
-            last_hit = q_end
-            yield Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
+            # The second copy runs from just after one ending to the end of a later one; the
+            # first copy is the same text right before it (shortest such unit wins).
+            hit = None
+            for q in ends[i + 1 :]:
+                if q - p > longest or "\n" in text[p:q]:
+                    break
+                # The copy may stop before closing quotes: 说“长。“长。”
+                for q_end in dict.fromkeys((bare[q], q)):
+                    size = q_end - p
+                    first = p - size
+                    unit = text[p:q_end]
+                    if (first < 0 or first < last_hit or text[first:p] != unit
+                            or len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
+                            or self._excused(text, first, q_end)):
+                        continue
+                    hit = Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
+                    break
+                if hit is not None:
+                    break
+            if hit is not None:
+                last_hit = hit.end
+                yield hit
 
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
