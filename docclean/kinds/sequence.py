@@ -3,10 +3,18 @@
 ``levels`` is an ordered list (outermost first) of tables: ``name``, ``pattern`` (a regex whose
 group ``n`` holds the number; matched at the start of a line unless ``inline = true``),
 ``numerals`` (``chinese``, ``arabic``, ``circled``) and ``format`` (how to print a suggestion,
-``{n}`` for the number). A number at one level resets every deeper level. Each level expects
-1 after a reset and then the previous number plus one: a repeat or a skip is reported with the
-expected number as suggestion; a new sequence starting at 1 is fine. ``groups`` of levels are
-independent of each other (law articles 第一条 do not restart under chapters).
+``{n}`` for the number) and ``group``. A number at one level resets every deeper level of its
+group. Each level expects the previous number plus one: a repeat, a skip or a step back is
+reported with the expected number as suggestion; a new sequence starting at 1 is always fine.
+The first number of a level right under a parent (a number of a shallower level of the same
+group) must be 1, else it is reported as a wrong start with suggestion 1 (（二） straight after
+二、); the first number of a level with no parent yet is taken as it is (an excerpt may start
+anywhere). With ``runs_on = true`` a level may also go on from its last number under the
+previous parent (9. under 二、 after 8. under 一、: numbering through the whole document). An
+``inline`` level only continues within a paragraph, or into a paragraph that starts with it.
+With ``back_ok = true`` a step back is taken as the start of another text joined on (laws
+quoted or collected one after another), not reported. ``groups`` of levels are independent of each other (law articles 第一条 do not
+restart under chapters).
 """
 
 from __future__ import annotations
@@ -88,6 +96,8 @@ class Level:
     numerals: str
     format: str
     inline: bool
+    runs_on: bool
+    back_ok: bool
 
 
 class SequenceMatcher:
@@ -109,7 +119,9 @@ class SequenceMatcher:
             source = pattern if inline else rf"(?m)^[ \t\u3000]*(?:{pattern})"
             levels.append(Level(str(data["name"]), group, depth,
                                 compile_patterns(rule, [source], key=f"levels.{data['name']}"),
-                                numerals, str(data.get("format", "{n}")), inline))
+                                numerals, str(data.get("format", "{n}")), inline,
+                                bool(data.get("runs_on", False)),
+                                bool(data.get("back_ok", False))))
         self.levels = tuple(levels)
 
     def find(self, doc: Document) -> Iterator[Hit]:
@@ -121,24 +133,46 @@ class SequenceMatcher:
                 if value is not None:
                     events.append((m.start("n"), m.end("n"), level.depth, level, value))
         events.sort(key=lambda e: (e[0], e[2]))
-        last: dict[tuple[str, int], tuple[int, int]] = {}  # (group, depth) → (value, offset)
+        last: dict[tuple[str, int], tuple[int, int, Level]] = {}  # (group, depth) → value, offset
+        parent: dict[tuple[str, int], tuple[int, int, Level]] = {}  # the parent that reset a level
+        carried: dict[tuple[str, int], int] = {}  # the last number of a level before its reset
+        lines = doc.lines
         for start, end, depth, level, value in events:
             key = (level.group, depth)
             prev = last.get(key)
+            if level.inline and prev is not None and not self._continues(doc, prev[1], start):
+                prev = None
             for (g, d) in list(last):
                 if g == level.group and d > depth:
-                    del last[(g, d)]
-            last[key] = (value, start)
-            if prev is None or value == 1 or value == prev[0] + 1:
+                    carried[(g, d)] = last.pop((g, d))[0]
+            for lv in self.levels:
+                if lv.group == level.group and lv.depth > depth:
+                    parent[(lv.group, lv.depth)] = (value, start, level)
+            last[key] = (value, start, level)
+            if value == 1:
                 continue
-            expected = prev[0] + 1
-            kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
-            line, _ = doc.lines.location(prev[1])
+            if prev is None:
+                up = parent.get(key)
+                # Numbering that runs on across parents (9. under 二、 after 8. under 一、) is a
+                # style of its own; inline enumerations only count within their paragraph.
+                if (up is None or level.inline
+                        or (level.runs_on and carried.get(key) == value - 1)):
+                    continue
+                expected, kind = 1, "does not start"
+                before, before_at, before_level = up
+            else:
+                if value == prev[0] + 1 or (level.back_ok and value < prev[0]):
+                    continue
+                expected = prev[0] + 1
+                kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
+                before, before_at, before_level = prev
+            line, _ = lines.location(before_at)
             marker = doc.text[start:end]
             suggestion = level.format.format(n=_render(level.numerals, expected))
-            args: dict[str, Any] = {"match": level.format.format(n=marker), "problem": kind,
-                                    "expected": suggestion, "previous_line": line,
-                                    "previous": level.format.format(n=_render(level.numerals, prev[0]))}
+            args: dict[str, Any] = {
+                "match": level.format.format(n=marker), "problem": kind, "expected": suggestion,
+                "previous_line": line,
+                "previous": before_level.format.format(n=_render(before_level.numerals, before))}
             span_end = end + len(level.format.split("{n}", 1)[1]) if "{n}" in level.format else end
             if doc.text[end:span_end] != level.format.split("{n}", 1)[1]:
                 span_end = end
@@ -146,5 +180,15 @@ class SequenceMatcher:
             prefix = level.format.split("{n}", 1)[0]
             if prefix and doc.text[start - len(prefix) : start] == prefix:
                 span_start = start - len(prefix)
-            last[key] = (value, start)
             yield Hit(span_start, span_end, None, args, suggestion)
+
+    @staticmethod
+    def _continues(doc: Document, prev: int, start: int) -> bool:
+        """An inline enumeration goes on in the same paragraph, or in a later paragraph that
+        starts with its next number (一是…\n二是…)."""
+        lines = doc.lines
+        here = lines.line_of(start)
+        if lines.line_of(prev) == here:
+            return True
+        head = doc.text[lines.line(here).start : start]
+        return not head.strip(" \t\u3000")
