@@ -13,8 +13,8 @@ anywhere). With ``runs_on = true`` a level may also go on from its last number u
 previous parent (9. under 二、 after 8. under 一、: numbering through the whole document). An
 ``inline`` level only continues within a paragraph, or into a paragraph that starts with it.
 With ``back_ok = true`` a step back is taken as the start of another text joined on (laws
-quoted or collected one after another), not reported. ``groups`` of levels are independent of each other (law articles 第一条 do not
-restart under chapters).
+quoted or collected one after another), not reported. ``groups`` of levels are independent of
+each other (law articles 第一条 do not restart under chapters).
 """
 
 from __future__ import annotations

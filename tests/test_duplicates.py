@@ -1,0 +1,75 @@
+"""Document-level behaviour of the duplicate rules: safe fixes, doubtful flags, legitimate repetition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import docclean
+
+CLEAN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "clean"
+
+
+def _dups(text: str, fix: str = "safe") -> tuple[str, list[docclean.Finding]]:
+    result = docclean.clean(text, fix=fix, max_removal=1.0)
+    return result.text, [f for f in result.findings if f.category == "duplicate"]
+
+
+def test_long_doubled_phrase_is_fixed() -> None:
+    text, found = _dups("但我也清楚地认识清楚地认识到自身存在的不足。要进一步加强进一步加强理论武装。")
+    assert text == "但我也清楚地认识到自身存在的不足。要进一步加强理论武装。"
+    assert [f.rule for f in found] == ["DU001", "DU001"] and all(f.applied for f in found)
+
+
+def test_doubtful_doubling_is_flagged_not_fixed() -> None:
+    source = "行者道：“我晓得我晓得。”子类的原型的原型，是父类的原型。武则天完成了完成了过渡。"
+    text, found = _dups(source)
+    assert text == source
+    assert {f.rule for f in found} == {"DU002"} and not any(f.applied for f in found)
+    unsafe, _ = _dups(source, fix="unsafe")
+    assert "完成了过渡" in unsafe
+
+
+def test_legitimate_repetition_survives() -> None:
+    source = ("我们紧紧围绕中心，层层压实责任，天天学习，常常反思，谢谢大家，看看再说，"
+              "高高兴兴，踏踏实实，研究研究，讨论讨论，一步一步，一级抓一级，绿油油的，"
+              "好，好，好！He said that that was fine and had had enough. 编号1111。")
+    text, found = _dups(source)
+    assert text == source and not found
+
+
+def test_doubled_sentence_and_pasted_tail_are_stripped() -> None:
+    source = ("取保候审最长不得超过十二个月，并应当定期报告。取保候审最长不得超过十二个月，并应当定期报告。\n"
+              "为了保证公安机关在刑事诉讼中正确履行职权。在刑事诉讼中正确履行职权。\n")
+    text, found = _dups(source)
+    assert text == ("取保候审最长不得超过十二个月，并应当定期报告。\n"
+                    "为了保证公安机关在刑事诉讼中正确履行职权。\n")
+    assert {f.rule for f in found} == {"DU003"}
+
+
+def test_short_doubled_clause_is_only_flagged() -> None:
+    source = "各单位要加强理论学习，加强理论学习，提高政治站位。"
+    text, found = _dups(source)
+    assert text == source and [f.rule for f in found] == ["DU004"]
+
+
+def test_latin_doubled_word() -> None:
+    text, found = _dups("Please read the the terms. Liar Liar is a film.")
+    assert text == "Please read the terms. Liar Liar is a film."
+    assert [f.rule for f in found] == ["DU005"]
+
+
+def test_a_fixed_text_is_a_fixed_point() -> None:
+    once, _ = _dups("加快建设海洋强国加快建设海洋强国加快建设海洋强国。")
+    assert once == "加快建设海洋强国。"
+    assert _dups(once)[0] == once
+
+
+@pytest.mark.skipif(not CLEAN.is_dir(), reason="clean corpus not available")
+def test_clean_corpus_loses_no_phrase() -> None:
+    for path in sorted(CLEAN.glob("*.txt")):
+        result = docclean.clean(path.read_text(encoding="utf-8"), max_removal=1.0)
+        applied = [f for f in result.findings if f.category == "duplicate" and f.applied
+                   and f.rule in ("DU001", "DU005")]
+        assert not applied, (path.name, [(f.line, f.text) for f in applied])
