@@ -123,21 +123,27 @@ class RepetitionMatcher:
         longest = max(self.max_len, self.min_len)
         last_hit = -1
         for i, p in enumerate(ends):
-            if p < last_hit:
+            if p < last_hit or p >= len(text):
                 continue
             # The second copy runs from just after one ending to the end of a later one; the
             # first copy is the same text right before it (shortest such unit wins).
+            stop = text.find("\n", p)
+            stop = min(len(text) if stop < 0 else stop, p + longest)
+            head = text[p]
             hit = None
-            for q in ends[i + 1 :]:
-                if q - p > longest or "\n" in text[p:q]:
+            for j in range(i + 1, len(ends)):
+                q = ends[j]
+                if q > stop:
                     break
                 # The copy may stop before closing quotes: 说“长。“长。”
-                for q_end in dict.fromkeys((bare[q], q)):
+                for q_end in (bare[q], q) if bare[q] != q else (q,):
                     size = q_end - p
                     first = p - size
+                    if (first < 0 or first < last_hit or text[first] != head
+                            or text[q_end - 1] != text[p - 1] or text[first:p] != text[p:q_end]):
+                        continue
                     unit = text[p:q_end]
-                    if (first < 0 or first < last_hit or text[first:p] != unit
-                            or len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
+                    if (len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
                             or self._excused(text, first, q_end)):
                         continue
                     hit = Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
