@@ -3,8 +3,9 @@
 ``unit = "phrase"``: a run of ``chars`` between ``min_len`` and ``max_len`` long written twice
 or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers the extra copies, so the
 fix (action ``strip``) keeps one. Units made of one repeated character (哈哈哈) and units that
-are themselves repetitive never count (a unit of one character, ``min_len = 1``, is meant for a narrow
-``chars`` class such as ``[的是在]``: 的的). ``lexicon`` lists
+are themselves repetitive never count. ``chars`` (a regex, default any Han character) is what
+the unit is made of and ``min_len``/``max_len`` count its matches: ``chars = "的"`` with
+``min_len = max_len = 1`` finds 的的, ``chars = "(?:因为|按照)"`` a doubled word. ``lexicon`` lists
 doubled forms that are fine (研究研究) and ``exceptions`` regexes that the doubled form may match
 to be fine (一步一步: ``^一.一.$``).
 ``unless`` (all units): regexes tried at the first character of the doubled run, with the text
