@@ -73,3 +73,24 @@ def test_clean_corpus_loses_no_phrase() -> None:
         applied = [f for f in result.findings if f.category == "duplicate" and f.applied
                    and f.rule in ("DU001", "DU005")]
         assert not applied, (path.name, [(f.line, f.text) for f in applied])
+
+
+def test_doubled_paragraph_is_stripped() -> None:
+    source = ("一、总体要求\n坚持稳中求进工作总基调，推动高质量发展。\n"
+              "坚持稳中求进工作总基调，推动高质量发展。\n二、主要任务\n")
+    text, found = _dups(source)
+    assert text == "一、总体要求\n坚持稳中求进工作总基调，推动高质量发展。\n二、主要任务\n"
+    assert [f.rule for f in found] == ["DU008"]
+
+
+def test_doubled_grammatical_word_is_fixed_but_reduplicated_verbs_stay() -> None:
+    text, found = _dups("按照按照有关规定，大家研究研究，商量商量，本规定规定的期限内处理。")
+    assert text == "按照有关规定，大家研究研究，商量商量，本规定规定的期限内处理。"
+    assert [f.rule for f in found] == ["DU007"]
+
+
+def test_doubled_de_is_flagged() -> None:
+    text, found = _dups("在科学城上班的的乘客，以繁殖为目的的加工，的的确确。")
+    assert text == "在科学城上班的的乘客，以繁殖为目的的加工，的的确确。"
+    assert [(f.rule, f.applied) for f in found] == [("DU006", False)]
+    assert _dups("在科学城上班的的乘客", fix="unsafe")[0] == "在科学城上班的乘客"

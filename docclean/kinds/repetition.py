@@ -162,7 +162,8 @@ class RepetitionMatcher:
             body = text[ln.start : ln.end].strip()
             if not body:
                 continue
-            if body == prev and len(body) >= self.min_len and not self._fine(body):
+            if (body == prev and len(body) >= self.min_len and not self._fine(body)
+                    and not self._excused(text, ln.start, ln.end)):
                 yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
                 continue
             prev = body
