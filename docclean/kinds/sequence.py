@@ -12,6 +12,10 @@ group) must be 1, else it is reported as a wrong start with suggestion 1 (（二
 anywhere). With ``runs_on = true`` a level may also go on from its last number under the
 previous parent (9. under 二、 after 8. under 一、: numbering through the whole document). An
 ``inline`` level only continues within a paragraph, or into a paragraph that starts with it.
+A skip or wrong start is not reported when the number just before appears inside the lines in
+between (1．甲罪 2．乙罪 … 35．丙罪 on one line, then 36． at the start of the next). A level
+with ``check = false`` only resets the deeper levels and is never reported itself (law
+articles 第X条 restart the items （一） under them; another rule checks the articles).
 With ``back_ok = true`` a step back is taken as the start of another text joined on (laws
 quoted or collected one after another), not reported. ``groups`` of levels are independent of
 each other (law articles 第一条 do not restart under chapters).
@@ -98,6 +102,8 @@ class Level:
     inline: bool
     runs_on: bool
     back_ok: bool
+    check: bool
+    anywhere: Pattern  # the same number format anywhere in a line
 
 
 class SequenceMatcher:
@@ -121,7 +127,9 @@ class SequenceMatcher:
                                 compile_patterns(rule, [source], key=f"levels.{data['name']}"),
                                 numerals, str(data.get("format", "{n}")), inline,
                                 bool(data.get("runs_on", False)),
-                                bool(data.get("back_ok", False))))
+                                bool(data.get("back_ok", False)),
+                                bool(data.get("check", True)),
+                                compile_patterns(rule, [pattern], key=f"levels.{data['name']}")))
         self.levels = tuple(levels)
 
     def find(self, doc: Document) -> Iterator[Hit]:
@@ -149,19 +157,22 @@ class SequenceMatcher:
                 if lv.group == level.group and lv.depth > depth:
                     parent[(lv.group, lv.depth)] = (value, start, level)
             last[key] = (value, start, level)
-            if value == 1:
+            if value == 1 or not level.check:
                 continue
             if prev is None:
                 up = parent.get(key)
                 # Numbering that runs on across parents (9. under 二、 after 8. under 一、) is a
                 # style of its own; inline enumerations only count within their paragraph.
                 if (up is None or level.inline
-                        or (level.runs_on and carried.get(key) == value - 1)):
+                        or (level.runs_on and carried.get(key) == value - 1)
+                        or self._inline_run(doc, level, up[1], start, value - 1)):
                     continue
                 expected, kind = 1, "does not start"
                 before, before_at, before_level = up
             else:
                 if value == prev[0] + 1 or (level.back_ok and value < prev[0]):
+                    continue
+                if value > prev[0] + 1 and self._inline_run(doc, level, prev[1], start, value - 1):
                     continue
                 expected = prev[0] + 1
                 kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
@@ -181,6 +192,14 @@ class SequenceMatcher:
             if prefix and doc.text[start - len(prefix) : start] == prefix:
                 span_start = start - len(prefix)
             yield Hit(span_start, span_end, None, args, suggestion)
+
+    def _inline_run(self, doc: Document, level: Level, prev: int, start: int, wanted: int) -> bool:
+        """The numbers skipped at line starts stand inside lines (1．甲罪 2．乙罪 3．丙罪)."""
+        lo = doc.lines.line(doc.lines.line_of(prev)).start
+        for m in finditer(self.rule, level.anywhere, doc.text, doc.time_budget, lo, start):
+            if m.start("n") > prev and _value(level.numerals, m.group("n")) == wanted:
+                return True
+        return False
 
     @staticmethod
     def _continues(doc: Document, prev: int, start: int) -> bool:
