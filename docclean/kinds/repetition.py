@@ -61,7 +61,13 @@ class RepetitionMatcher:
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             if not 1 <= self.min_len <= self.max_len:
                 raise ValueError("need 1 <= min_len <= max_len")
-            self.pattern = re.compile(rf"((?:{chars}){{{self.min_len},{self.max_len}}}?)\1+")
+            unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
+            if self.min_len >= 3:
+                # A cheap necessary condition first: the unit's first two characters recur
+                # min_len to max_len characters later.
+                lo, hi = self.min_len - 2, self.max_len - 2
+                unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
+            self.pattern = re.compile(unit)
         elif self.unit == "word":
             self.pattern = re.compile(r"\b([A-Za-z]+)((?:[ \t]+\1\b)+)", re.IGNORECASE)
         elif self.unit == "sentence":
@@ -100,7 +106,7 @@ class RepetitionMatcher:
             m = self.pattern.search(text, pos)
             if m is None:
                 return
-            unit = m.group(1)
+            unit = m.group("unit")
             if ((len(unit) > 1 and _periodic(unit)) or self._fine(unit + unit)
                     or self._excused(text, m.start(), m.end())):
                 pos = m.start() + 1
@@ -119,41 +125,38 @@ class RepetitionMatcher:
     def _sentences(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text)]
-        ends = [e for e, _ in marks]
-        bare = dict(marks)  # end after closing quotes → end of the ending itself
+        boundaries = {e for pair in marks for e in pair}
         longest = max(self.max_len, self.min_len)
         last_hit = -1
-        for i, p in enumerate(ends):
+        line_start = prev_p = 0
+        for p, _ in marks:
+            nl = text.rfind("\n", prev_p, p)
+            if nl >= 0:
+                line_start = nl + 1
+            prev_p = p
             if p < last_hit or p >= len(text):
                 continue
-            # The second copy runs from just after one ending to the end of a later one; the
-            # first copy is the same text right before it (shortest such unit wins).
-            stop = text.find("\n", p)
-            stop = min(len(text) if stop < 0 else stop, p + longest)
-            head = text[p]
-            hit = None
-            for j in range(i + 1, len(ends)):
-                q = ends[j]
-                if q > stop:
-                    break
-                # The copy may stop before closing quotes: 说“长。“长。”
-                for q_end in (bare[q], q) if bare[q] != q else (q,):
-                    size = q_end - p
-                    first = p - size
-                    if (first < 0 or first < last_hit or text[first] != head
-                            or text[q_end - 1] != text[p - 1] or text[first:p] != text[p:q_end]):
-                        continue
+            # The second copy starts just after an ending; the first copy is the same text right
+            # before it, so it starts at an earlier occurrence of the second copy's first
+            # characters on the same line (nearest first: the shortest unit wins).
+            lo = max(line_start, p - longest, last_hit)
+            key = text[p : p + 2]
+            if len(key) < 2 or "\n" in key:
+                continue
+            f = text.rfind(key, lo, p)
+            while f >= 0:
+                size = p - f
+                q_end = p + size
+                # Both copies are equal, so the second ends with the same ending: it may only
+                # stop before the closing quotes the first had (说“长。“长。”).
+                if q_end in boundaries and text[p:q_end] == text[f:p]:
                     unit = text[p:q_end]
-                    if (len(_WORDY.findall(unit)) < self.min_len or self._fine(unit)
-                            or self._excused(text, first, q_end)):
-                        continue
-                    hit = Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
-                    break
-                if hit is not None:
-                    break
-            if hit is not None:
-                last_hit = hit.end
-                yield hit
+                    if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
+                            and not self._excused(text, f, q_end)):
+                        last_hit = q_end
+                        yield Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
+                        break
+                f = text.rfind(key, lo, f)
 
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
