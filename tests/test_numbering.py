@@ -46,6 +46,19 @@ def test_markdown_lists_may_restart() -> None:
     assert _numbering(text) == []
 
 
+def test_nested_markdown_lists_are_levels_of_their_own() -> None:
+    text = "1. 安装\n   1. 下载\n   2. 解压\n2. 配置\n   1. 修改文件\n   2. 重启\n3. 运行\n"
+    assert _numbering(text) == []
+    assert _numbering(text.replace("   2. 重启", "   3. 重启")) == [(6, "3.", "2.")]
+
+
+def test_items_inside_lines_and_items_under_articles() -> None:
+    text = ("1．背叛国家罪 2．分裂国家罪 3．武装叛乱罪\n4．投敌叛变罪\n"
+            "第三十条 设置招牌应当符合下列要求：\n（一）安全\n（二）美观\n"
+            "第三十四条 大型设施应当检测：（一）台风前；（二）暴雨前；\n（三）其他情形。\n")
+    assert _numbering(text) == []
+
+
 def test_numbered_through_the_document_is_fine() -> None:
     text = "一、总则\n1. 问题一\n2. 问题二\n二、细则\n3. 问题三\n4. 问题四\n"
     assert _numbering(text) == []

@@ -1,7 +1,8 @@
 """Kind ``sequence``: section numbers that repeat, skip or restart wrongly.
 
 ``levels`` is an ordered list (outermost first) of tables: ``name``, ``pattern`` (a regex whose
-group ``n`` holds the number; matched at the start of a line unless ``inline = true``),
+group ``n`` holds the number; matched at the start of a line, after ``indent`` (a regex, default
+any spaces), unless ``inline = true``),
 ``numerals`` (``chinese``, ``arabic``, ``circled``) and ``format`` (how to print a suggestion,
 ``{n}`` for the number) and ``group``. A number at one level resets every deeper level of its
 group. Each level expects the previous number plus one: a repeat, a skip or a step back is
@@ -122,7 +123,8 @@ class SequenceMatcher:
                 raise ValueError("numerals must be chinese, arabic or circled")
             pattern = data["pattern"]
             inline = bool(data.get("inline", False))
-            source = pattern if inline else rf"(?m)^[ \t\u3000]*(?:{pattern})"
+            indent = str(data.get("indent", "[ \t\u3000]*"))
+            source = pattern if inline else rf"(?m)^(?:{indent})(?:{pattern})"
             levels.append(Level(str(data["name"]), group, depth,
                                 compile_patterns(rule, [source], key=f"levels.{data['name']}"),
                                 numerals, str(data.get("format", "{n}")), inline,
