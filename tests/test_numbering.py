@@ -55,7 +55,7 @@ def test_nested_markdown_lists_are_levels_of_their_own() -> None:
 def test_items_inside_lines_and_items_under_articles() -> None:
     text = ("1．背叛国家罪 2．分裂国家罪 3．武装叛乱罪\n4．投敌叛变罪\n"
             "第三十条 设置招牌应当符合下列要求：\n（一）安全\n（二）美观\n"
-            "第三十四条 大型设施应当检测：（一）台风前；（二）暴雨前；\n（三）其他情形。\n")
+            "第三十一条 大型设施应当检测：（一）台风前；（二）暴雨前；\n（三）其他情形。\n")
     assert _numbering(text) == []
 
 
