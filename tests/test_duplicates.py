@@ -68,11 +68,14 @@ def test_a_fixed_text_is_a_fixed_point() -> None:
 
 @pytest.mark.skipif(not CLEAN.is_dir(), reason="clean corpus not available")
 def test_clean_corpus_loses_no_phrase() -> None:
+    # The one doubled sentence fixed on the clean corpus is really pasted twice in the source
+    # (a Wikipedia paragraph that repeats its 60-character sentence about the name īśā).
+    known = {("wiki-cmrc2018-trial-contexts.txt", "DU003")}
     for path in sorted(CLEAN.glob("*.txt")):
         result = docclean.clean(path.read_text(encoding="utf-8"), max_removal=1.0)
         applied = [f for f in result.findings if f.category == "duplicate" and f.applied
-                   and f.rule in ("DU001", "DU005")]
-        assert not applied, (path.name, [(f.line, f.text) for f in applied])
+                   and (path.name, f.rule) not in known]
+        assert not applied, (path.name, [(f.rule, f.line, f.text) for f in applied])
 
 
 def test_doubled_paragraph_is_stripped() -> None:
