@@ -69,7 +69,9 @@ class RepetitionMatcher:
                 unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
             self.pattern = re.compile(unit)
         elif self.unit == "word":
-            self.pattern = re.compile(r"\b([A-Za-z]+)((?:[ \t]+\1\b)+)", re.IGNORECASE)
+            # Letters only, so a word right after Chinese text counts too (中文the the).
+            self.pattern = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
+                                      re.IGNORECASE)
         elif self.unit == "sentence":
             if not self.ends:
                 raise ValueError("ends must list at least one character")
