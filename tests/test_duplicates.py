@@ -16,6 +16,13 @@ def _dups(text: str, fix: str = "safe") -> tuple[str, list[docclean.Finding]]:
     return result.text, [f for f in result.findings if f.category == "duplicate"]
 
 
+def test_doubtful_rule_covers_what_the_safe_rule_leaves() -> None:
+    rules = docclean.load_rules()
+    safe, doubtful = rules.get("DU001").params, rules.get("DU002").params
+    assert set(safe["unless"]) <= set(doubtful["only"])
+    assert doubtful["min_len"] < safe["min_len"]
+
+
 def test_long_doubled_phrase_is_fixed() -> None:
     text, found = _dups("但我也清楚地认识清楚地认识到自身存在的不足。要进一步加强进一步加强理论武装。")
     assert text == "但我也清楚地认识到自身存在的不足。要进一步加强理论武装。"

@@ -1,8 +1,8 @@
 """Kind ``repetition``: adjacent copies of the same unit (tandem repeats).
 
 ``unit = "phrase"``: a run of ``chars`` between ``min_len`` and ``max_len`` long written twice
-or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers the extra copies, so the
-fix (action ``strip``) keeps one. Units made of one repeated character (哈哈哈) and units that
+or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers every copy and the fix
+(action ``replace``) keeps one. Units made of one repeated character (哈哈哈) and units that
 are themselves repetitive never count. ``chars`` (a regex, default any Han character) is what
 the unit is made of and ``min_len``/``max_len`` count its matches: ``chars = "的"`` with
 ``min_len = max_len = 1`` finds 的的, ``chars = "(?:因为|按照)"`` a doubled word. ``lexicon`` lists
@@ -11,8 +11,9 @@ to be fine (一步一步: ``^一.一.$``).
 ``unless`` (all units): regexes tried at the first character of the doubled run, with the text
 before it visible to lookbehind and the text after it to lookahead; the hit is dropped when one
 matches at least up to the end of the run (dialogue 我晓得我晓得。, possessive chains
-的原型的原型, 一个字一个字). Rules of different fix safety can share a span: a narrow safe rule
-and a broad unsafe one; where the safe strip applies, the unsafe finding is absorbed.
+的原型的原型, 一个字一个字). ``only``: regexes used the same way, one of which must match for
+the hit to count; a broad rule with an unsafe fix lists the safe rule's ``unless`` here, so the
+two never report the same run.
 ``unit = "word"``: a Latin word written twice with space between ("the the"); the span covers
 the extra copies with the space before each, so the fix keeps one.
 ``unit = "sentence"``: a sentence immediately preceded by a copy of itself; ``ends`` (default
@@ -33,7 +34,7 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import compile_patterns
+from .regexes import Pattern, compile_patterns
 
 _CLOSERS = "”’」』）)"
 _WORDY = re.compile(r"[\w\u4e00-\u9fff]")
@@ -56,6 +57,8 @@ class RepetitionMatcher:
         unless = p.get("unless", [])
         # Compiled one by one: each may number its own groups for backreferences.
         self.unless = [compile_patterns(rule, [u], key="unless") for u in unless]
+        only = p.get("only", [])
+        self.only = [compile_patterns(rule, [u], key="only") for u in only]
         self.ends = str(p.get("ends", "。！？；!?"))
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
@@ -94,12 +97,11 @@ class RepetitionMatcher:
         return self.exceptions is not None and self.exceptions.search(doubled) is not None
 
     def _excused(self, text: str, start: int, end: int) -> bool:
-        """True when an ``unless`` regex matches at ``start`` and reaches ``end``."""
-        for pattern in self.unless:
-            m = pattern.match(text, start)
-            if m is not None and m.end() >= end:
-                return True
-        return False
+        """True when an ``unless`` regex covers the run at ``start``..``end``, or when ``only``
+        regexes are given and none does."""
+        if self.only and not any(_covers(pattern, text, start, end) for pattern in self.only):
+            return True
+        return any(_covers(pattern, text, start, end) for pattern in self.unless)
 
     def _phrases(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
@@ -114,7 +116,7 @@ class RepetitionMatcher:
                 pos = m.start() + 1
                 continue
             pos = m.end()
-            yield Hit(m.start() + len(unit), m.end(), None,
+            yield Hit(m.start(), m.end(), unit,
                       {"match": m.group(), "unit": unit, "copies": len(m.group()) // len(unit)})
 
     def _words(self, doc: Document) -> Iterator[Hit]:
@@ -172,6 +174,12 @@ class RepetitionMatcher:
                 yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
                 continue
             prev = body
+
+
+def _covers(pattern: Pattern, text: str, start: int, end: int) -> bool:
+    """``pattern`` matches at ``start`` and reaches at least ``end``."""
+    m = pattern.match(text, start)
+    return m is not None and m.end() >= end
 
 
 def _periodic(unit: str) -> bool:
