@@ -59,6 +59,12 @@ def test_items_inside_lines_and_items_under_articles() -> None:
     assert _numbering(text) == []
 
 
+def test_numbers_inside_a_quoted_article_do_not_count() -> None:
+    text = ("一、对第二条作如下修改：\n1.将第一款修改为：“人民法院管辖下列案件：\n"
+            "1.专利纠纷案件；\n2.商标纠纷案件；\n3.其他案件。”\n2.删除第三条。\n二、本决定自公布之日起施行。\n")
+    assert _numbering(text) == []
+
+
 def test_numbered_through_the_document_is_fine() -> None:
     text = "一、总则\n1. 问题一\n2. 问题二\n二、细则\n3. 问题三\n4. 问题四\n"
     assert _numbering(text) == []

@@ -19,11 +19,14 @@ with ``check = false`` only resets the deeper levels and is never reported itsel
 articles 第X条 restart the items （一） under them; another rule checks the articles).
 With ``back_ok = true`` a step back is taken as the start of another text joined on (laws
 quoted or collected one after another), not reported. ``groups`` of levels are independent of
-each other (law articles 第一条 do not restart under chapters).
+each other (law articles 第一条 do not restart under chapters). With ``skip_quoted = true``
+numbers inside a quotation “…” that runs over several lines are left out: a quoted article or
+list (an amendment quoting the new text) has numbering of its own.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +75,35 @@ def int_to_chinese(n: int) -> str:
         return head
     return head + ("零" + digits[rest] if rest < 10 else int_to_chinese(rest) if rest >= 20
                    else "一" + int_to_chinese(rest))
+
+
+_QUOTE_LIMIT = 20_000  # an opening quote not closed within this many characters is a stray
+
+
+def _quoted_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations “…” that run over more than one line (a quoted article or list)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        start = text.find("“", pos)
+        if start < 0:
+            return spans
+        end = text.find("”", start + 1, start + _QUOTE_LIMIT)
+        if end < 0:
+            pos = start + 1
+            continue
+        inner = text.find("“", start + 1, end)
+        if inner >= 0:  # an opening quote that is never closed before the next one: a stray
+            pos = inner
+            continue
+        if "\n" in text[start:end]:
+            spans.append((start, end))
+        pos = end + 1
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    k = bisect_right(spans, (offset, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] < offset < spans[k][1]
 
 
 def _value(numerals: str, s: str) -> int | None:
@@ -133,6 +165,7 @@ class SequenceMatcher:
                                 bool(data.get("check", True)),
                                 compile_patterns(rule, [pattern], key=f"levels.{data['name']}")))
         self.levels = tuple(levels)
+        self.skip_quoted = bool(rule.params.get("skip_quoted", False))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every number that does not follow its predecessor."""
@@ -143,6 +176,10 @@ class SequenceMatcher:
                 if value is not None:
                     events.append((m.start("n"), m.end("n"), level.depth, level, value))
         events.sort(key=lambda e: (e[0], e[2]))
+        if self.skip_quoted:
+            quoted = _quoted_blocks(doc.text)
+            if quoted:
+                events = [e for e in events if not _inside(quoted, e[0])]
         last: dict[tuple[str, int], tuple[int, int, Level]] = {}  # (group, depth) → value, offset
         parent: dict[tuple[str, int], tuple[int, int, Level]] = {}  # the parent that reset a level
         carried: dict[tuple[str, int], int] = {}  # the last number of a level before its reset
