@@ -206,7 +206,7 @@ class SequenceMatcher:
                         or (level.runs_on and carried.get(key) == value - 1)
                         or self._inline_run(doc, level, up[1], start, value - 1)):
                     continue
-                expected, kind = 1, "does not start"
+                expected, kind = 1, "does not restart"
                 before, before_at, before_level = up
             else:
                 if value == prev[0] + 1 or (level.back_ok and value < prev[0]):
