@@ -15,19 +15,20 @@ RESOLD = (
     "年度工作总结\n"
     "今年我们对辖区X家企业逐一开展排查，我也清楚地认识清楚地认识到不足。\n"
     "一、主要成绩\n"
-    "一、存在问题\n"
+    "二、存在问题\n"
+    "二、下一步打算\n"
 )
 
 
 def test_clean_returns_text_and_findings() -> None:
     result = docclean.clean(RESOLD)
     assert result.text == (
-        "年度工作总结\n今年我们对辖区X家企业逐一开展排查，我也清楚地认识到不足。\n一、主要成绩\n一、存在问题\n"
+        "年度工作总结\n今年我们对辖区X家企业逐一开展排查，我也清楚地认识到不足。\n一、主要成绩\n二、存在问题\n二、下一步打算\n"
     )
     by_cat = {f.category for f in result.findings}
     assert by_cat == {"boilerplate", "placeholder", "duplicate", "numbering"}
     numbering = [f for f in result.findings if f.category == "numbering"]
-    assert [f.suggestion for f in numbering] == ["二、"]
+    assert [f.suggestion for f in numbering] == ["三、"]
 
 
 def test_finding_to_dict_has_exactly_the_documented_keys() -> None:
