@@ -17,7 +17,7 @@ Overlaps are resolved like this, and the order is deterministic:
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .document import Document
@@ -143,84 +143,98 @@ def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
-def _one_pass(text: str, ruleset: RuleSet, mode: FixMode,
-              allow: Sequence[str]) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
-    doc = Document(text)
-    cands = resolve(_allowed(detect(doc, ruleset), text, allow), mode)
+Keep = Callable[[int, int, "str | None", str], bool]
+Screen = Callable[[str], "tuple[str, Keep | None]"]
+"""Given the current text: the text rules see (same length, e.g. Markdown code masked) and a
+predicate ``keep(start, end, replacement, rule_id)`` that drops candidates before edits are chosen."""
+
+
+def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str],
+              screen: Screen | None = None) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
+    seen, keep = screen(text) if screen is not None else (text, None)
+    if len(seen) != len(text):
+        raise ValueError("a screen must keep the text's length")
+    found = _allowed(detect(Document(seen), ruleset), text, allow)
+    if keep is not None:
+        found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
+    cands = resolve(found, mode)
     edits = [(c.start, c.end, c.replacement or "") for c in cands if c.applied]
     return cands, edits
 
 
 def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> list[Candidate]:
-    """Fold edits found on the edited text back into offsets of ``original``."""
-    applied = sorted((c for c in first if c.applied), key=lambda c: c.start)
-    # Offsets of each applied edit in the edited text.
-    new_starts: list[int] = []
+    """Fold the edits found on the edited text (``later``) back into offsets of ``original``.
+
+    Each later edit is grouped with the earlier edits it touches (and, through them, with other
+    later edits); a group becomes one edit of ``original`` whose replacement is the matching
+    slice of the newly edited text, reported under the group's first later edit. Earlier edits
+    absorbed into a group are reported with ``applied=False``.
+    """
+    earlier = sorted((c for c in first if c.applied), key=lambda c: c.start)
+    fresh = sorted((c for c in later if c.applied), key=lambda c: c.start)
+    spans: list[tuple[int, int]] = []  # where each earlier edit's replacement sits in the edited text
     delta = 0
-    for c in applied:
-        new_starts.append(c.start + delta)
+    for c in earlier:
+        s = c.start + delta
+        spans.append((s, s + len(c.replacement or "")))
         delta += len(c.replacement or "") - (c.end - c.start)
+    ends = [e for _, e in spans]
 
-    def to_original(p: int, right: bool) -> tuple[int, int | None]:
-        """Map an edited-text offset; also say which edit it falls strictly inside, if any."""
-        k = bisect_right(new_starts, p) - 1
-        if k < 0:
-            return p, None
-        c = applied[k]
-        ns = new_starts[k]
-        ne = ns + len(c.replacement or "")
-        shift = c.end - ne
-        if p < ne:  # inside inserted text
-            return c.start + (p - ns), k
-        if p == ne and ns == ne and not right:  # at a pure deletion, left side
-            return c.start, None
-        return p + shift, None
+    def touched(c: Candidate) -> list[int]:
+        out = []
+        for k in range(bisect_right(ends, c.start - 1), len(spans)):
+            s, e = spans[k]
+            if s > c.end:
+                break
+            if (c.start < e and s < c.end) if s < e else c.start < s < c.end:
+                out.append(k)
+        return out
 
-    merged = list(first)
-    for c in later:
-        if not c.applied:
-            continue
-        s, ks = to_original(c.start, right=True)
-        e, ke = to_original(c.end, right=False)
-        touched = [i for i, a in enumerate(applied) if a.start < e and s < a.end]
-        touched += [k for k in (ks, ke) if k is not None and k not in touched]
-        if not touched:
-            merged.append(replace(c, start=s, end=e))
-            continue
-        lo = min([s] + [applied[i].start for i in touched])
-        hi = max([e] + [applied[i].end for i in touched])
-        inner = sorted((applied[i] for i in touched), key=lambda a: a.start)
-        middle = apply_edits(original[lo:hi], [(a.start - lo, a.end - lo, a.replacement or "")
-                                               for a in inner])
-        # Now apply the later edit inside ``middle``: locate it relative to the edited text.
-        new_lo = _to_edited(lo, applied, new_starts)
-        rel_s, rel_e = c.start - new_lo, c.end - new_lo
-        middle = middle[:rel_s] + (c.replacement or "") + middle[rel_e:]
-        for a in inner:
-            a.applied = False
-        merged.append(replace(c, start=lo, end=hi, replacement=middle))
-    return merged
-
-
-def _to_edited(p: int, applied: list[Candidate], new_starts: list[int]) -> int:
-    """Offset in the edited text of original offset ``p`` (p is not inside an edit)."""
-    delta = 0
-    for c in applied:
-        if c.end <= p:
-            delta += len(c.replacement or "") - (c.end - c.start)
+    groups: list[tuple[list[int], list[Candidate]]] = []
+    for c in fresh:
+        hits = touched(c)
+        if groups and set(hits) & set(groups[-1][0]):
+            groups[-1][0].extend(k for k in hits if k not in groups[-1][0])
+            groups[-1][1].append(c)
         else:
-            break
-    return p + delta
+            groups.append((hits, [c]))
+
+    def to_original(p: int, right: bool) -> int:
+        """Original offset of edited-text offset ``p`` (never strictly inside an earlier edit)."""
+        k = bisect_right(ends, p) - 1  # last earlier edit ending at or before p
+        while k >= 0 and not right and spans[k][0] == spans[k][1] == p:
+            k -= 1  # left of the pure deletions at p
+        return p if k < 0 else p + earlier[k].end - spans[k][1]
+
+    edited = apply_edits(apply_edits(original, [(c.start, c.end, c.replacement or "") for c in earlier]),
+                         [(c.start, c.end, c.replacement or "") for c in fresh])
+    shift = 0  # length change made by the later edits of the groups before this one
+    for hits, members in groups:
+        lo_c = min([m.start for m in members] + [spans[k][0] for k in hits])
+        hi_c = max([m.end for m in members] + [spans[k][1] for k in hits])
+        growth = sum(len(m.replacement or "") - (m.end - m.start) for m in members)
+        lo = min([earlier[k].start for k in hits] + [to_original(lo_c, right=True)])
+        hi = max([earlier[k].end for k in hits] + [to_original(hi_c, right=False)])
+        for k in hits:
+            earlier[k].applied = False
+        first.append(replace(members[0], start=lo, end=hi,
+                             replacement=edited[lo_c + shift : hi_c + shift + growth]))
+        shift += growth
+    return first
 
 
 def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_removal: float = 0.3,
-        allow: Sequence[str] = ()) -> Result:
-    """Detect, fix and report; see the module docstring for how edits are chosen."""
-    cands, edits = _one_pass(text, ruleset, mode, allow)
+        allow: Sequence[str] = (), screen: Screen | None = None) -> Result:
+    """Detect, fix and report; see the module docstring for how edits are chosen.
+
+    ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
+    candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
+    """
+    cands, edits = _one_pass(text, ruleset, mode, allow, screen)
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
         for _ in range(MAX_PASSES):
-            later, more = _one_pass(current, ruleset, mode, allow)
+            later, more = _one_pass(current, ruleset, mode, allow, screen)
             if not more:
                 break
             cands = _compose(text, cands, later)

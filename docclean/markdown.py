@@ -7,14 +7,17 @@ private-use character no rule matches; masked lines are not blank, so a block of
 next to a code block does not grow into it. Block regions are front matter, fenced code and HTML
 comments; inline regions are inline code, link targets, autolinks and HTML tags.
 
-After detection, a finding is dropped when it touches a block region, or touches an inline region
+Before edits are chosen (on every pass of the engine), a candidate is dropped when it touches a
+block region, or touches an inline region
 without being a strip that covers the whole region (deleting a whole line that holds a link keeps
 the Markdown valid; editing inside the link target would not). An edit must also keep the
 block structure: it removes whole lines, or edits inside a line without touching its list bullet,
 heading ``#`` or quote ``>``, nor a table's ``|``; a table's header and delimiter rows are never
 edited (a body row may be removed whole). Suppression comments
-(``docclean.suppress``) are honoured at the same time. The edits left are applied to the original
-text, so fixes are exact and nothing inside code, link targets, comments or front matter changes.
+(``docclean.suppress``) are honoured at the same time. Because candidates are dropped before
+overlaps are resolved, a suppressed strip no longer absorbs the findings inside it; the edits left
+are applied to the original text, so fixes are exact and nothing inside code, link targets,
+comments or front matter changes.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import engine
-from .errors import RemovalLimitError
-from .model import Finding, FixMode, Result
+from .lines import LineIndex
+from .model import FixMode, Result
 from .rules import RuleSet
 from .suppress import Suppressions
 
@@ -146,7 +149,21 @@ def structure(text: str) -> list[_Line]:
     return lines
 
 
-def _keeps_structure(f: Finding, lines: Sequence[_Line], starts: Sequence[int]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """The parts of a candidate finding that the Markdown and suppression checks read."""
+
+    rule: str
+    start: int
+    end: int
+    replacement: str | None
+    text: str
+    line: int
+    end_line: int
+    end_column: int
+
+
+def _keeps_structure(f: _Probe, lines: Sequence[_Line], starts: Sequence[int]) -> bool:
     """True when the edit of ``f`` removes whole lines, or edits lines without touching their
     block markers, table pipes, or a table's header and delimiter rows."""
     if f.replacement is None or not lines:
@@ -168,7 +185,7 @@ def _keeps_structure(f: Finding, lines: Sequence[_Line], starts: Sequence[int]) 
     return True
 
 
-def _allowed(f: Finding, spans: Sequence[Region], starts: Sequence[int]) -> bool:
+def _allowed(f: _Probe, spans: Sequence[Region], starts: Sequence[int]) -> bool:
     k = max(bisect_left(starts, f.start) - 1, 0)
     for r in spans[k:]:
         if r.start >= max(f.end, f.start + 1):
@@ -180,28 +197,40 @@ def _allowed(f: Finding, spans: Sequence[Region], starts: Sequence[int]) -> bool
     return True
 
 
+def screen(ruleset: RuleSet, *, markdown: bool, suppress: bool) -> engine.Screen:
+    """The engine screen for Markdown and suppression comments, recomputed on every pass."""
+
+    def prepare(current: str) -> tuple[str, engine.Keep | None]:
+        spans = regions(current) if markdown else []
+        lines = structure(current) if markdown else []
+        line_starts = [line.start for line in lines]
+        region_starts = [r.start for r in spans]
+        sup = Suppressions.parse(current, ruleset) if suppress else None
+        if sup is not None and not sup:
+            sup = None
+        if not spans and not lines and sup is None:
+            return current, None
+        index = LineIndex(current)
+
+        def keep(start: int, end: int, replacement: str | None, rule: str) -> bool:
+            line, _ = index.location(start)
+            end_line, end_column = index.location(end)
+            probe = _Probe(rule, start, end, replacement, current[start:end], line, end_line, end_column)
+            if markdown and not (_allowed(probe, spans, region_starts)
+                                 and _keeps_structure(probe, lines, line_starts)):
+                return False
+            return sup is None or not sup.suppressed(probe)
+
+        return mask(current, spans), keep
+
+    return prepare
+
+
 def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_removal: float = 0.3,
         allow: Sequence[str] = (), markdown: bool = True, suppress: bool = True) -> Result:
     """Clean ``text`` like ``engine.run``, as Markdown (``markdown=True``) and honouring
     suppression comments (``suppress=True``); see the module docstring."""
-    spans = regions(text) if markdown else []
-    lines = structure(text) if markdown else []
-    line_starts = [line.start for line in lines]
-    sup = Suppressions.parse(text, ruleset) if suppress else None
-    if not markdown and (sup is None or not sup):
+    if not markdown and not suppress:
         return engine.run(text, ruleset, mode=mode, max_removal=max_removal, allow=allow)
-    masked = mask(text, spans)
-    raw = engine.run(masked, ruleset, mode=mode, max_removal=1.0, allow=allow)
-    starts = [r.start for r in spans]
-    kept: list[Finding] = []
-    for f in raw.findings:
-        if not _allowed(f, spans, starts) or not _keeps_structure(f, lines, line_starts):
-            continue
-        if sup is not None and sup.suppressed(f):
-            continue
-        kept.append(replace(f, text=text[f.start : f.end]))
-    edits = sorted((f.start, f.end, f.replacement or "") for f in kept if f.applied)
-    removed = sum(e - s - len(r) for s, e, r in edits)
-    if text and removed / len(text) > max_removal:
-        raise RemovalLimitError(removed / len(text), max_removal)
-    return Result(text=engine.apply_edits(text, edits), findings=tuple(kept), original=text)
+    return engine.run(text, ruleset, mode=mode, max_removal=max_removal, allow=allow,
+                      screen=screen(ruleset, markdown=markdown, suppress=suppress))

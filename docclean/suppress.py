@@ -15,13 +15,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .lines import LineIndex
-from .model import Finding
 from .rules import RuleSet
 
 _DIRECTIVE = re.compile(r"<!--\s*docclean:\s*(ignore|disable|enable)\b([^>]*?)\s*-->", re.I)
 ALL = "*"
+
+
+class Located(Protocol):
+    """What a suppression check reads of a finding: its rule id and the lines it spans."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
 
 
 def resolve_rules(tokens: list[str], ruleset: RuleSet) -> set[str]:
@@ -83,7 +96,7 @@ class Suppressions:
         for n in range(first, last + 1):
             self.lines.setdefault(n, set()).update(rules)
 
-    def suppressed(self, f: Finding) -> bool:
+    def suppressed(self, f: Located) -> bool:
         """True when ``f`` lies on a line where its rule is suppressed."""
         end = f.end_line - 1 if f.end_column == 1 and f.end_line > f.line else f.end_line
         for n in range(f.line, end + 1):

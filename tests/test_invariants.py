@@ -83,3 +83,59 @@ def test_location_helper_agrees_on_mixed_newlines() -> None:
     assert _location("a\r\nb\rc\nd", 0) == (1, 1)
     assert _location("a\r\nb\rc\nd", 3) == (2, 1)
     assert _location("a\r\nb\rc\nd", 5) == (3, 1)
+
+
+USER_RULES = """
+[[rules]]
+id = "ZZ010"
+name = "inline-ad"
+category = "boilerplate"
+kind = "pattern"
+action = "strip"
+safety = "safe"
+message = "inline ad"
+doc = { summary = "s" }
+params = { patterns = ["【广告】", "AD"] }
+
+[[rules]]
+id = "ZZ011"
+name = "fix-typo"
+category = "duplicate"
+kind = "pattern"
+action = "replace"
+safety = "safe"
+message = "typo"
+doc = { summary = "s" }
+params = { patterns = ["认只"], replacement = "认识" }
+"""
+MIXED = ["清楚", "地", "认识", "认只", "【广告】", "【广", "告】", "A", "D", "AD", "清楚地认识", "到", "\n", "\r\n",
+         "仅供学习 禁止外传 用后删除\n", "进一步加强"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(MIXED), max_size=30).map("".join))
+def test_invariants_when_later_passes_meet_earlier_edits(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Edits found only after others were applied (a doubled phrase that an ad separated, a fixed
+    typo that completes a double) are folded back into offsets of the input without overlaps."""
+    path = tmp_path_factory.getbasetemp() / "zz-rules.toml"
+    if not path.exists():
+        path.write_text(USER_RULES, encoding="utf-8")
+    rules = docclean.load_rules(path)
+    result = docclean.clean(text, rules=rules, max_removal=1.0)
+    edits = sorted((f.start, f.end, f.replacement or "") for f in result.findings if f.applied)
+    for (_, e1, _), (s2, _, _) in itertools.pairwise(edits):
+        assert e1 <= s2
+    assert apply_edits(text, edits) == result.text
+    assert all(f.text == text[f.start : f.end] for f in result.findings)
+    assert not any(f.applied for f in docclean.clean(result.text, rules=rules, max_removal=1.0).findings)
+
+
+def test_a_double_separated_by_an_ad_is_one_edit_of_the_input(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "zz.toml"
+    path.write_text(USER_RULES, encoding="utf-8")
+    rules = docclean.load_rules(path)
+    text = "清楚地认识【广告】清楚地认识ADAD"
+    result = docclean.clean(text, rules=rules, max_removal=1.0)
+    assert result.text == "清楚地认识"
+    applied = [(f.rule, f.start, f.end, f.replacement) for f in result.findings if f.applied]
+    assert applied == [("DU001", 0, 14, "清楚地认识"), ("ZZ010", 14, 16, ""), ("ZZ010", 16, 18, "")]
