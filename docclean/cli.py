@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import fnmatch
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, markdown
-from .api import TEXT_SUFFIXES, CleanedFile, clean_file
+from . import __version__
+from .api import TYPE_OF_SUFFIX, CleanedFile, clean_decoded, clean_file, file_type
 from .config import Config, find_config, load_config
 from .errors import DoccleanError
 from .model import FileReport, FixMode, Result
@@ -23,10 +24,8 @@ from .rules import RuleSet, load_rules
 from .walk import walk
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-DEFAULT_INCLUDE = tuple(f"*{s}" for s in (*TEXT_SUFFIXES, ".docx"))
+DEFAULT_INCLUDE = tuple(f"*{s}" for s in TYPE_OF_SUFFIX)
 FILE_TYPES = ("txt", "md", "docx")
-_TYPE_OF_SUFFIX = {**{s: "txt" for s in TEXT_SUFFIXES}, ".md": "md", ".markdown": "md", ".docx": "docx",
-                   ".docm": "docx"}
 _LEVELS = {"info": 0, "warning": 1, "error": 2, "never": 99}
 
 
@@ -135,15 +134,6 @@ def _files(args: argparse.Namespace, s: _Settings) -> list[str]:
                      (*s.config.exclude, *args.exclude), gitignore=not args.no_gitignore))
 
 
-def file_type(path: str, forced: str | None) -> str | None:
-    """``txt``, ``md`` or ``docx`` for ``path`` (stdin is text), or None for an unknown extension."""
-    if forced:
-        return forced
-    if path == "-":
-        return "txt"
-    return _TYPE_OF_SUFFIX.get(Path(path).suffix.lower())
-
-
 def _known(files: list[str], args: argparse.Namespace) -> list[str]:
     """``files`` without those of unknown type, each noted on stderr."""
     out = []
@@ -167,29 +157,20 @@ def _ruleset_for(path: str, s: _Settings) -> RuleSet:
 def _clean_one(path: str, s: _Settings, args: argparse.Namespace, max_removal: float,
                as_path: str | None = None) -> CleanedFile:
     """Clean ``path``, read and configured as ``as_path`` when given (e.g. an old version)."""
-    from .sources import decode_bytes, encode_text, read_text_file, write_atomic
-
     ruleset = _ruleset_for(as_path or path, s)
     kind = file_type(as_path or path, args.type)
-    if kind == "docx":
-        if Path(path).suffix.lower() in (".docx", ".docm"):
-            return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
-                              remove_picture_watermarks=args.remove_picture_watermarks)
-        from .api import _clean_docx
-
-        return _clean_docx(Path(path), ruleset, s.mode, max_removal, allow=s.allow,
-                           remove_picture_watermarks=args.remove_picture_watermarks)
+    to_utf8 = getattr(args, "to_utf8", False)
     if path == "-":
+        if kind == "docx":
+            raise DoccleanError("a Word document cannot be read from stdin; name the file")
+        from .sources import decode_bytes
+
         decoded = decode_bytes(sys.stdin.buffer.read(), encoding=args.encoding, name="<stdin>")
-    else:
-        decoded = read_text_file(path, encoding=args.encoding)
-    result = markdown.run(decoded.text, ruleset, mode=s.mode, max_removal=max_removal, allow=s.allow,
-                          markdown=kind == "md")
-
-    def write(target: Path) -> None:
-        write_atomic(target, encode_text(result.text, decoded, to_utf8=getattr(args, "to_utf8", False)))
-
-    return CleanedFile(path, result, decoded.encoding, write)
+        return clean_decoded(decoded, "-", rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
+                             markdown=kind == "md", to_utf8=to_utf8)
+    return clean_file(path, rules=ruleset, fix=s.mode, max_removal=max_removal, allow=s.allow,
+                      encoding=args.encoding, to_utf8=to_utf8, kind=kind,
+                      remove_picture_watermarks=getattr(args, "remove_picture_watermarks", False))
 
 
 def _progress(done: int, total: int) -> None:
@@ -303,20 +284,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.in_place and "-" in files:
         raise DoccleanError("--in-place cannot write to stdin")
     out_dir = args.output if args.output is not None and (len(files) > 1 or args.output.is_dir()) else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise DoccleanError(f"{out_dir}: several inputs need -o to name a folder")
+    targets = _targets(files, out_dir) if out_dir is not None else {}
     status = EXIT_OK
     for n, path in enumerate(files, 1):
         try:
+            if file_type(path, args.type) == "docx" and (to_stdout or args.diff):
+                raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place "
+                                    "(use 'docclean check' to see what would change)")
             cf = _clean_one(path, s, args, max_removal)
             if args.diff:
                 _print_diff(path, cf.result)
             elif to_stdout:
-                if file_type(path, args.type) == "docx":
-                    raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place")
-                sys.stdout.write(cf.text)
+                sys.stdout.flush()
+                sys.stdout.buffer.write(cf.data())
+                sys.stdout.buffer.flush()
             else:
-                target = Path(path) if args.in_place else (out_dir / Path(path).name if out_dir else args.output)
-                if out_dir is not None:
-                    out_dir.mkdir(parents=True, exist_ok=True)
+                target = Path(path) if args.in_place else (targets[path] if out_dir else args.output)
+                target.parent.mkdir(parents=True, exist_ok=True)
                 if cf.changed or not args.in_place:
                     cf.write(target)
                 applied = sum(1 for f in cf.findings if f.applied)
@@ -325,8 +311,27 @@ def cmd_clean(args: argparse.Namespace) -> int:
         except DoccleanError as exc:
             print(f"docclean: error: {exc}", file=sys.stderr)
             status = EXIT_ERROR
+        except OSError as exc:
+            print(f"docclean: error: {path}: cannot write the cleaned file ({exc.strerror or exc})",
+                  file=sys.stderr)
+            status = EXIT_ERROR
         _progress(n, len(files))
     return status
+
+
+def _targets(files: Sequence[str], out_dir: Path) -> dict[str, Path]:
+    """Where each input goes under ``out_dir``: its path relative to the inputs' common folder."""
+    real = [f for f in files if f != "-"]
+    if "-" in files:
+        raise DoccleanError("stdin cannot be cleaned into a folder; use -o FILE")
+    if not real:
+        return {}
+    absolute = {f: Path(f).absolute() for f in real}
+    common = Path(os.path.commonpath([a.parent for a in absolute.values()]))
+    targets = {f: out_dir / a.relative_to(common) for f, a in absolute.items()}
+    if len(set(targets.values())) != len(targets):
+        raise DoccleanError("two inputs would be written to the same output file")
+    return targets
 
 
 def _print_diff(path: str, result: Result) -> None:
@@ -384,6 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
+    except OSError as exc:
+        print(f"docclean: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 

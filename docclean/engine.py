@@ -16,13 +16,14 @@ Overlaps are resolved like this, and the order is deterministic:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .document import Document
-from .errors import RemovalLimitError
-from .kinds import Hit, compile_rule
+from .errors import RemovalLimitError, RuleError
+from .kinds import Hit, Matcher, compile_rule
 from .kinds.block import BlockMatcher, bind_scorers
 from .kinds.linescore import LineScorer
 from .kinds.recurring import RecurringMatcher
@@ -74,7 +75,7 @@ def detect(doc: Document, ruleset: RuleSet) -> list[Candidate]:
         matcher = compile_rule(rule)
         if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
             bind_scorers(matcher, lookup)
-        for hit in matcher.find(doc):
+        for hit in _hits(rule, matcher, doc):
             if rule.action is Action.FLAG:
                 replacement = None
             elif hit.replacement is not None and rule.action is Action.REPLACE:
@@ -84,6 +85,16 @@ def detect(doc: Document, ruleset: RuleSet) -> list[Candidate]:
             out.append(Candidate(rule, order, hit.start, hit.end, replacement,
                                  _message(rule, hit, doc.text), hit.suggestion))
     return out
+
+
+def _hits(rule: Rule, matcher: Matcher, doc: Document) -> list[Hit]:
+    """A rule's hits; an unexpected failure inside a rule becomes a ``RuleError`` naming it."""
+    try:
+        return list(matcher.find(doc))
+    except RuleError:
+        raise
+    except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
+        raise RuleError(f"rule {rule.id} ({rule.path}) failed: {type(exc).__name__}: {exc}") from None
 
 
 def _allowed(cands: list[Candidate], text: str, allow: Sequence[str]) -> list[Candidate]:
@@ -154,6 +165,8 @@ def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str],
     seen, keep = screen(text) if screen is not None else (text, None)
     if len(seen) != len(text):
         raise ValueError("a screen must keep the text's length")
+    if "\r" in seen:  # rules see LF line breaks; offsets stay those of the input
+        seen = seen.replace("\r\n", " \n").replace("\r", "\n")
     found = _allowed(detect(Document(seen), ruleset), text, allow)
     if keep is not None:
         found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]

@@ -188,3 +188,47 @@ def test_public_api_is_explicit() -> None:
     assert "clean" in docclean.__all__ and "clean_file" in docclean.__all__ and "load_rules" in docclean.__all__
     for name in docclean.__all__:
         assert hasattr(docclean, name)
+
+
+def test_select_is_case_insensitive_and_rejects_unknown_keys() -> None:
+    assert {f.rule for f in docclean.clean(RESOLD, select=["du001"]).findings} == {"DU001"}
+    with pytest.raises(docclean.RuleError, match="no rule matches 'NOPE'"):
+        docclean.clean(RESOLD, select=["NOPE"])
+
+
+def test_crlf_and_cr_files_get_the_same_findings_as_lf() -> None:
+    text = (
+        "仅供学习 禁止外传 用后删除\n【限时优惠】开通年度会员送全套范文\n第 3 页 共 20 页\n年度工作总结\n"
+        "今年我们对辖区X家企业逐一开展排查，确保各项工作落实到位，取得明显成效，群众满意度进一步提升。\n"
+        "一、主要成绩\n二、存在问题\n二、下一步打算\n第 4 页 共 20 页\n"
+    ) * 2
+    lf = [(f.rule, f.line, f.column, f.applied) for f in docclean.clean(text, max_removal=1).findings]
+    for newline in ("\r\n", "\r"):
+        other = docclean.clean(text.replace("\n", newline), max_removal=1)
+        assert [(f.rule, f.line, f.column, f.applied) for f in other.findings] == lf
+        assert other.text == docclean.clean(text, max_removal=1).text.replace("\n", newline)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("kind='pattern'\nparams={patterns=['a'], group=2}", "group refers to group 2"),
+        ("kind='pattern'\naction='replace'\nsafety='safe'\nparams={patterns=['(a)'], replacement='\\\\3'}",
+         "replacement refers to group 3"),
+        ("kind='block'\naction='strip'\nsafety='safe'\nparams={scorer='NOPE1', anchor=3}", "scorer 'NOPE1'"),
+    ],
+)
+def test_rule_params_are_checked_when_loading(tmp_path: Path, params: str, message: str) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(f"[[rules]]\nid='ZZ001'\nname='x'\ncategory='boilerplate'\nmessage='m'\ndoc={{summary='s'}}\n{params}\n",
+                    encoding="utf-8")
+    with pytest.raises(docclean.RuleError, match=re.escape(message)):
+        docclean.load_rules(path)
+
+
+def test_message_templates_are_checked_when_loading(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text("[[rules]]\nid='ZZ001'\nname='x'\ncategory='boilerplate'\nmessage='{match!z}'\n"
+                    "doc={summary='s'}\nkind='pattern'\nparams={patterns=['a']}\n", encoding="utf-8")
+    with pytest.raises(docclean.RuleError, match="invalid message template"):
+        docclean.load_rules(path)

@@ -11,12 +11,13 @@ more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``engine
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import compile_patterns, finditer
+from .regexes import Pattern, compile_patterns, finditer
 
 
 class PatternMatcher:
@@ -33,6 +34,9 @@ class PatternMatcher:
             if exceptions else None
         )
         self.group: int | str = p.get("group", 0)
+        _check_group(self.pattern, self.group, "group")
+        for ref in re.findall(r"\\(\d+)|\\g<(\w+)>", str(p.get("replacement", ""))):
+            _check_group(self.pattern, (ref[0] and int(ref[0])) or ref[1], "replacement")
         self.replacement: str | None = p.get("replacement")
         self.lexicon = frozenset(p.get("lexicon", []))
         self.triggers: tuple[str, ...] = tuple(p.get("triggers", []))
@@ -86,3 +90,11 @@ class PatternMatcher:
             if m.start() <= start and end <= m.end():
                 return True
         return False
+
+
+def _check_group(pattern: Pattern, group: int | str, key: str) -> None:
+    """Reject a group number or name the pattern does not define (a load-time error)."""
+    if isinstance(group, int) and not 0 <= group <= pattern.groups:
+        raise ValueError(f"{key} refers to group {group}, but the pattern has {pattern.groups}")
+    if isinstance(group, str) and not group.isdigit() and group not in pattern.groupindex:
+        raise ValueError(f"{key} refers to unknown group {group!r}")
