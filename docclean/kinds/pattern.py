@@ -6,12 +6,18 @@ Params: ``patterns`` (list), ``ignore_case``, ``group`` (the reported group, def
 texts that never count), ``triggers`` (literals; the rule is skipped when none occurs),
 ``expand = "line"`` (report the whole line and strip its break too), ``unless`` (a table of
 ``patterns`` and ``count``: the rule is skipped for a text where they match ``count`` times or
-more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``engine``.
+more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``skip_code`` (true: drop hits
+inside Markdown code, i.e. fenced blocks and backtick spans, where ``{{name}}`` or ``X`` are
+code), ``quiet_zones`` (regexes run over the whole text: a hit inside one of their matches is
+dropped, e.g. a blank form annexed to a law, whose fields are meant to stay blank), ``engine``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
+
+import regex
 
 from ..document import Document
 from ..rules import Rule
@@ -42,6 +48,9 @@ class PatternMatcher:
         if unless is not None:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
+        self.skip_code = bool(p.get("skip_code", False))
+        # each zone regex runs on its own: joined into one alternation they scan far slower
+        self.zones = [compile_patterns(rule, [z], key="quiet_zones") for z in p.get("quiet_zones", [])]
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
@@ -53,9 +62,16 @@ class PatternMatcher:
             return
         if self.unless is not None and self._unless_met(doc):
             return
+        quiet: list[tuple[int, int]] | None = None
+        quiet_starts: list[int] = []
         for m in finditer(self.rule, self.pattern, text, doc.time_budget):
             start, end = m.span(self.group)
             if start < 0 or start == end:
+                continue
+            if quiet is None:
+                quiet = self._quiet(doc)
+                quiet_starts = [s for s, _ in quiet]
+            if quiet and _inside(quiet, quiet_starts, start, end):
                 continue
             matched = text[start:end]
             if matched in self.lexicon or self._excepted(doc, start, end):
@@ -69,14 +85,24 @@ class PatternMatcher:
                 matched = doc.lines.text_of(line)
             yield Hit(start, end, replacement, {"match": matched})
 
+    def _quiet(self, doc: Document) -> list[tuple[int, int]]:
+        """Code spans and quiet zones of ``doc`` where this rule's hits are dropped, merged."""
+        spans: list[tuple[int, int]] = []
+        if self.skip_code:
+            spans.extend(code_spans(doc))
+        for zone in self.zones:
+            key = ("quiet-zone", zone.pattern)
+            found: list[tuple[int, int]] | None = doc.cache.get(key)
+            if found is None:
+                found = [m.span() for m in finditer(self.rule, zone, doc.text, doc.time_budget)]
+                doc.cache[key] = found
+            spans.extend(found)
+        return _merged(spans)
+
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        seen = 0
-        for _ in finditer(self.rule, self.unless, doc.text, doc.time_budget):
-            seen += 1
-            if seen >= self.unless_count:
-                return True
-        return False
+        matches = finditer(self.rule, self.unless, doc.text, doc.time_budget)
+        return any(seen >= self.unless_count for seen, _ in enumerate(matches, 1))
 
     def _excepted(self, doc: Document, start: int, end: int) -> bool:
         if self.exceptions is None:
@@ -88,3 +114,53 @@ class PatternMatcher:
             if m.start() <= start and end <= m.end():
                 return True
         return False
+
+
+# a backtick span without Chinese sentence punctuation: some digitised texts use ` as a quote mark
+_INLINE_CODE = regex.compile(r"(?<!`)(`+)(?!`)[^\n，。；！？]+?(?<!`)\1(?!`)")
+_FENCE = regex.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def code_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans of Markdown code in ``doc``: fenced blocks (fence lines included, an unclosed fence
+    runs to the end) and backtick spans outside them; sorted, computed once per document."""
+    cached: list[tuple[int, int]] | None = doc.cache.get("markdown-code")
+    if cached is not None:
+        return cached
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    if "`" in text or "~~~" in text:
+        pos = 0
+        while True:
+            m = _FENCE.search(text, pos)
+            block_start = m.start() if m else len(text)
+            spans.extend(c.span() for c in _INLINE_CODE.finditer(text, pos, block_start))
+            if m is None:
+                break
+            fence = m.group(1)
+            close = regex.compile(rf"(?m)^[ \t]{{0,3}}{regex.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            line_end = text.find("\n", m.end())
+            c = close.search(text, len(text) if line_end < 0 else line_end + 1)
+            block_end = len(text) if c is None else c.end()
+            spans.append((block_start, block_end))
+            pos = block_end
+    doc.cache["markdown-code"] = spans
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans`` as sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether ``start..end`` lies within one of the sorted, disjoint ``spans``."""
+    k = bisect_right(starts, start) - 1
+    return k >= 0 and end <= spans[k][1]
