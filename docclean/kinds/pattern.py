@@ -8,8 +8,10 @@ texts that never count), ``triggers`` (literals; the rule is skipped when none o
 ``patterns`` and ``count``: the rule is skipped for a text where they match ``count`` times or
 more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``skip_code`` (true: drop hits
 inside Markdown code, i.e. fenced blocks and backtick spans, where ``{{name}}`` or ``X`` are
-code), ``quiet_zones`` (regexes run over the whole text: a hit inside one of their matches is
-dropped, e.g. a blank form annexed to a law, whose fields are meant to stay blank), ``engine``.
+code, unless a Chinese character stands right before and after the hit, as in a comment
+``// 将XX号位复制到0号位``), ``quiet_zones`` (regexes run over the whole text: a hit inside
+one of their matches is dropped, e.g. a blank form annexed to a law, whose fields are meant to
+stay blank), ``engine``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class PatternMatcher:
             return
         quiet: list[tuple[int, int]] | None = None
         quiet_starts: list[int] = []
+        code: list[tuple[int, int]] = []
+        code_starts: list[int] = []
         for m in finditer(self.rule, self.pattern, text, doc.time_budget):
             start, end = m.span(self.group)
             if start < 0 or start == end:
@@ -71,7 +75,12 @@ class PatternMatcher:
             if quiet is None:
                 quiet = self._quiet(doc)
                 quiet_starts = [s for s, _ in quiet]
+                if self.skip_code:
+                    code = _merged(code_spans(doc))
+                    code_starts = [s for s, _ in code]
             if quiet and _inside(quiet, quiet_starts, start, end):
+                continue
+            if code and _inside(code, code_starts, start, end) and not _in_chinese(text, start, end):
                 continue
             matched = text[start:end]
             if matched in self.lexicon or self._excepted(doc, start, end):
@@ -86,10 +95,8 @@ class PatternMatcher:
             yield Hit(start, end, replacement, {"match": matched})
 
     def _quiet(self, doc: Document) -> list[tuple[int, int]]:
-        """Code spans and quiet zones of ``doc`` where this rule's hits are dropped, merged."""
+        """The quiet zones of ``doc``, where this rule's hits are dropped, merged."""
         spans: list[tuple[int, int]] = []
-        if self.skip_code:
-            spans.extend(code_spans(doc))
         for zone in self.zones:
             key = ("quiet-zone", zone.pattern)
             found: list[tuple[int, int]] | None = doc.cache.get(key)
@@ -146,6 +153,14 @@ def code_spans(doc: Document) -> list[tuple[int, int]]:
             pos = block_end
     doc.cache["markdown-code"] = spans
     return spans
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _in_chinese(text: str, start: int, end: int) -> bool:
+    """Whether ``start..end`` has Chinese on both sides: prose in a code comment or string."""
+    return start > 0 and end < len(text) and bool(_HAN.match(text[start - 1])) and bool(_HAN.match(text[end]))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
