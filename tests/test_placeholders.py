@@ -216,6 +216,14 @@ def test_legitimate_x_words_multiplication_and_numerals() -> None:
     assert placeholders(text) == []
 
 
+def test_a_lone_x_is_a_hint_in_prose_and_a_variable_in_technical_text() -> None:
+    prose = "2018新财富X富人榜榜单来啦！\n"
+    found = placeholders(prose)
+    assert [(f.text, f.rule, f.severity) for f in found] == [("X", "PH014", Severity.INFO)]
+    technical = "".join(f"```python\nX{i} = {i}\n```\n" for i in range(3)) + prose
+    assert placeholders(technical) == []
+
+
 def test_clean_corpus_raises_few_placeholder_flags() -> None:
     if not CLEAN_CORPUS.is_dir():
         pytest.skip("the clean corpus is not available here")
