@@ -92,7 +92,7 @@ def test_user_rules_add_and_override(tmp_path: Path) -> None:
     rule_file = tmp_path / "house.toml"
     rule_file.write_text(
         """
-[overrides.PH001]
+[overrides.PH004]
 severity = "error"
 
 [[rules]]
@@ -110,11 +110,11 @@ tests = [ { text = "⟦本公司口号：加油⟧\\n正文", fixed = "正文" }
         encoding="utf-8",
     )
     rules = docclean.load_rules(rule_file)
-    assert rules.get("PH001").severity is docclean.Severity.ERROR
+    assert rules.get("PH004").severity is docclean.Severity.ERROR
     result = docclean.clean("本公司口号：加油\n对X家企业开展排查，确保各项工作落实到位，取得明显成效。\n", rules=rules,
                             max_removal=1.0)
     assert result.text.startswith("对X家企业")
-    assert [f.severity.value for f in result.findings if f.rule == "PH001"] == ["error"]
+    assert [f.severity.value for f in result.findings if f.rule == "PH004"] == ["error"]
 
 
 @pytest.mark.parametrize(

@@ -176,13 +176,13 @@ def _rules_hit(text: str) -> list[tuple[str, int]]:
 
 def test_ignore_comment_suppresses_the_next_line_only() -> None:
     base = BODY.format(a="", b="")
-    assert ("PH001", 3) in _rules_hit(base)
-    ignored = BODY.format(a="<!-- docclean: ignore PH001 -->", b="")
-    assert not any(rule == "PH001" for rule, _ in _rules_hit(ignored))
+    assert ("PH004", 3) in _rules_hit(base)
+    ignored = BODY.format(a="<!-- docclean: ignore PH004 -->", b="")
+    assert not any(rule == "PH004" for rule, _ in _rules_hit(ignored))
     by_category = BODY.format(a="<!-- docclean: ignore placeholder -->", b="")
-    assert not any(rule == "PH001" for rule, _ in _rules_hit(by_category))
+    assert not any(rule == "PH004" for rule, _ in _rules_hit(by_category))
     other_rule = BODY.format(a="<!-- docclean: ignore BP001 -->", b="")
-    assert ("PH001", 3) in _rules_hit(other_rule)
+    assert ("PH004", 3) in _rules_hit(other_rule)
 
 
 def test_disable_enable_block_and_all() -> None:
@@ -190,7 +190,7 @@ def test_disable_enable_block_and_all() -> None:
             "<!-- docclean: enable all -->\n" + BODY.format(a="", b=""))
     hits = _rules_hit(text)
     assert not any(line in (2, 3) for _, line in hits)
-    assert ("PH001", 7) in hits
+    assert ("PH004", 7) in hits
     # a disable without enable runs to the end of the file
     open_ended = "<!-- docclean: disable PH -->\n" + BODY.format(a="", b="")
     assert not any(rule.startswith("PH") for rule, _ in _rules_hit(open_ended))
@@ -262,7 +262,7 @@ def test_cli_honours_suppression_comments(tmp_path: Path, capsys: pytest.Capture
     assert "0 findings" in capsys.readouterr().out
     doc.write_text(BODY.format(a="", b=""), encoding="utf-8")
     assert main(["check", "--no-config", str(doc)]) == 1
-    assert "PH001" in capsys.readouterr().out
+    assert "PH004" in capsys.readouterr().out
 
 
 _PIECES = [*README.splitlines(keepends=True), *PROSE_HEAD.splitlines(keepends=True),
