@@ -59,6 +59,17 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="also check files that .gitignore ignores when walking folders")
 
 
+def _share(value: str) -> float:
+    """A share of a document for --max-removal: a number greater than 0 and at most 1."""
+    try:
+        share = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < share <= 1:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 1, not {value}")
+    return share
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="docclean", description="Clean resold document templates.")
@@ -91,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--in-place", action="store_true", help="overwrite each input file")
     where.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--to-utf8", action="store_true", help="write UTF-8 instead of the input encoding")
-    fix.add_argument("--max-removal", type=float, default=None,
+    fix.add_argument("--max-removal", type=_share, default=None,
                      help="refuse a cleaning that removes more than this share of a file (default 0.3)")
 
     rules = sub.add_parser("rules", help="list rules, show one, print the catalogue (doc), run examples (test)")
@@ -131,7 +142,8 @@ def _settings(args: argparse.Namespace) -> _Settings:
 
 def _files(args: argparse.Namespace, s: _Settings) -> list[str]:
     return list(walk(args.paths, args.include or s.config.include or DEFAULT_INCLUDE,
-                     (*s.config.exclude, *args.exclude), gitignore=not args.no_gitignore))
+                     (*s.config.exclude, *args.exclude), gitignore=not args.no_gitignore,
+                     base=s.config.path.parent if s.config.path is not None else None))
 
 
 def _known(files: list[str], args: argparse.Namespace) -> list[str]:
@@ -147,8 +159,16 @@ def _known(files: list[str], args: argparse.Namespace) -> list[str]:
 
 
 def _ruleset_for(path: str, s: _Settings) -> RuleSet:
+    """The rule set for one file: ``per-file-ignores`` globs match its path relative to the
+    config file's folder (or the working folder), as given, or its name."""
+    base = s.config.path.parent if s.config.path is not None else Path.cwd()
+    try:
+        from_base = Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        from_base = Path(path).as_posix()
     ignored = [rules for glob, rules in s.config.per_file_ignores.items()
-               if fnmatch.fnmatch(Path(path).as_posix(), glob) or fnmatch.fnmatch(Path(path).name, glob)]
+               if any(fnmatch.fnmatch(candidate, glob)
+                      for candidate in (from_base, Path(path).as_posix(), Path(path).name))]
     if not ignored:
         return s.ruleset
     return s.ruleset.select((), [r for group in ignored for r in group])
@@ -305,6 +325,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if cf.changed or not args.in_place:
                     cf.write(target)
+                for notice in cf.notices:
+                    print(f"{path}: note: {notice}", file=sys.stderr)
                 applied = sum(1 for f in cf.findings if f.applied)
                 print(f"{path}: {applied} fixes applied, {len(cf.findings) - applied} left"
                       + ("" if cf.changed else " (unchanged)"), file=sys.stderr)

@@ -96,5 +96,5 @@ def load_config(path: Path | None) -> Config:
         max_removal=float(max_removal) if max_removal is not None else None,
         include=strings("include"),
         exclude=strings("exclude"),
-        per_file_ignores={str(k): tuple(v) for k, v in pfi.items()},
+        per_file_ignores={str(k): (v,) if isinstance(v, str) else tuple(v) for k, v in pfi.items()},
     )

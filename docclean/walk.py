@@ -151,10 +151,21 @@ def _matches(path: Path, rel: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in globs)
 
 
+def _from(base: Path, f: Path) -> str:
+    """``f`` relative to ``base`` in POSIX form (absolute when it lies elsewhere)."""
+    try:
+        return f.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return f.resolve().as_posix()
+
+
 def walk(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str], *,
-         gitignore: bool = True, cwd: Path | None = None) -> Iterator[str]:
-    """The files to check for the command-line ``paths`` (``-`` is passed through)."""
+         gitignore: bool = True, cwd: Path | None = None, base: Path | None = None) -> Iterator[str]:
+    """The files to check for the command-line ``paths`` (``-`` is passed through).
+
+    ``exclude`` globs also match paths relative to ``base`` (the config file's folder)."""
     here = cwd or Path.cwd()
+    anchor = base or here
     ignore_files = {}
     for folder in (here, *(Path(p) for p in paths if p != "-" and Path(p).is_dir())):
         key = str(Path(folder).resolve())
@@ -165,13 +176,18 @@ def walk(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str], *
     def kept(f: Path) -> bool:
         return not any(i.ignores(f) for i in docclean_ignores)
 
+    def excluded(f: Path, rel: str) -> bool:
+        """``exclude`` globs match the path inside the walked folder, the path from ``anchor``,
+        or the file name."""
+        return _matches(f, rel, exclude) or _matches(f, _from(anchor, f), exclude)
+
     for raw in paths:
         if raw == "-":
             yield raw
             continue
         p = Path(raw)
         if not p.is_dir():
-            if not p.exists() or kept(p):
+            if not p.exists() or (kept(p) and not excluded(p, p.name)):
                 yield raw  # a missing file is reported by the reader
             continue
         found: list[Path] = []
@@ -182,7 +198,7 @@ def walk(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str], *
             rel = "/".join(rel_parts)
             if not f.is_file() or not any(fnmatch.fnmatch(f.name, g) for g in include):
                 continue
-            if _matches(f, rel, exclude) or not kept(f):
+            if excluded(f, rel) or not kept(f):
                 continue
             found.append(f)
         if gitignore and found:

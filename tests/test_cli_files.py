@@ -74,3 +74,28 @@ def test_docx_diff_is_refused_and_header_only_junk_is_written(tmp_path: Path,
     assert "(unchanged)" not in capsys.readouterr().err
     footer = docx.Document(str(path)).sections[0].footer.paragraphs
     assert all("QQ" not in p.text for p in footer)
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "1.5", "lots"])
+def test_max_removal_must_be_a_share(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    (tmp_path / "x.txt").write_text(RESOLD, encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", "--max-removal", value, "x.txt"])
+    assert exit_info.value.code == 2
+    assert "--max-removal" in capsys.readouterr().err
+
+
+def test_config_exclude_and_per_file_ignores_apply_to_named_files_from_any_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "docclean.toml").write_text(
+        'exclude = ["archive/*"]\n[per-file-ignores]\n"drafts/*" = "boilerplate"\n', encoding="utf-8")
+    for sub in ("archive", "drafts", "docs"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.txt").write_text(RESOLD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "docs")
+    assert main(["check", "--format", "json", "../archive/x.txt", "../drafts/x.txt", "x.txt"]) == 1
+    import json
+
+    files = {f["path"]: {x["rule"][:2] for x in f["findings"]} for f in json.loads(capsys.readouterr().out)["files"]}
+    assert "../archive/x.txt" not in files
+    assert "BP" not in files["../drafts/x.txt"] and "BP" in files["x.txt"]
