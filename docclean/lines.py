@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -27,7 +29,7 @@ class Line:
 class LineIndex:
     """Maps code-point offsets to 1-based line/column; lines end at ``\\r\\n``, ``\\r`` or ``\\n``."""
 
-    __slots__ = ("_lines", "_starts", "text")
+    __slots__ = ("_bodies", "_lines", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -43,7 +45,8 @@ class LineIndex:
         if starts[-1] == len(text) and len(starts) > 1:
             starts.pop()  # a final break does not open a new line
         self._starts = starts
-        self._lines: list[Line] | None = None
+        self._lines: _Lines | None = None
+        self._bodies: list[str] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -64,29 +67,69 @@ class LineIndex:
 
     def line(self, i: int) -> Line:
         """The ``i``-th line (0-based)."""
-        return self.lines[i]
+        starts = self._starts
+        if i < 0:
+            i += len(starts)
+        if not 0 <= i < len(starts):
+            raise IndexError("line index out of range")
+        text = self.text
+        s = starts[i]
+        nxt = starts[i + 1] if i + 1 < len(starts) else len(text)
+        end = nxt
+        if end > s and text[end - 1] == "\n":
+            end -= 1
+            if end > s and text[end - 1] == "\r":
+                end -= 1
+        elif end > s and text[end - 1] == "\r":
+            end -= 1
+        return Line(i, s, end, nxt)
 
     @property
-    def lines(self) -> list[Line]:
-        """All lines, computed once."""
+    def lines(self) -> Sequence[Line]:
+        """All lines, as a sequence whose ``Line`` objects are made on access."""
         if self._lines is None:
-            text = self.text
-            starts = self._starts
-            out: list[Line] = []
-            n = len(starts)
-            for i, s in enumerate(starts):
-                nxt = starts[i + 1] if i + 1 < n else len(text)
-                end = nxt
-                if end > s and text[end - 1] == "\n":
-                    end -= 1
-                    if end > s and text[end - 1] == "\r":
-                        end -= 1
-                elif end > s and text[end - 1] == "\r":
-                    end -= 1
-                out.append(Line(i, s, end, nxt))
-            self._lines = out
+            self._lines = _Lines(self)
         return self._lines
+
+    @property
+    def bodies(self) -> list[str]:
+        """The text of every line without its break, computed once."""
+        if self._bodies is None:
+            text = self.text
+            parts = _BREAK.split(text) if "\r" in text else text.split("\n")
+            if len(parts) > len(self._starts):
+                parts.pop()  # the empty remainder after a final break
+            self._bodies = parts
+        return self._bodies
 
     def text_of(self, line: Line) -> str:
         """The line's text without its break."""
         return self.text[line.start : line.end]
+
+
+class _Lines(Sequence[Line]):
+    """A lazy view of a text's lines (building every ``Line`` up front is slow on big texts)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: LineIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Line: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Line]: ...
+
+    def __getitem__(self, i: int | slice) -> Line | list[Line]:
+        if isinstance(i, slice):
+            return [self._index.line(k) for k in range(*i.indices(len(self)))]
+        return self._index.line(i)
+
+    def __iter__(self) -> Iterator[Line]:
+        line = self._index.line
+        for k in range(len(self)):
+            yield line(k)

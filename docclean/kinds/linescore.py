@@ -12,9 +12,11 @@ clusters). Lines longer than ``max_len`` never score. The scores are shared with
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from ..document import Document
@@ -92,12 +94,12 @@ class LineScorer:
                 found.setdefault(i, {})[sig.name] = sig.weight
         if not found:
             return {}
-        order = _nonblank_order(doc)
-        counts = _line_counts(doc)
+        bodies = lines.bodies
+        nonblank = _nonblank_lines(doc) if self.position_bonus else []
+        counts = _line_counts(doc) if self.recurring_bonus else None
         out: dict[int, LineScore] = {}
         for i, hits in found.items():
-            line = lines.line(i)
-            body = text[line.start : line.end].strip()
+            body = bodies[i].strip()
             if not body or len(body) > self.max_len:
                 continue
             for sig in self.signals:
@@ -105,11 +107,12 @@ class LineScorer:
                     hits[sig.name] = sig.weight
             reasons = [f"{name}{weight:+d}" for name, weight in hits.items()]
             total = sum(hits.values())
-            rank, count = order.get(i, (0, 0))
-            if self.position_bonus and (rank < self.head_lines or count - rank <= self.tail_lines):
-                total += self.position_bonus
-                reasons.append(f"{'head' if rank < self.head_lines else 'tail'}{self.position_bonus:+d}")
-            if self.recurring_bonus and counts[body] > 1:
+            if self.position_bonus:
+                rank, count = bisect_left(nonblank, i), len(nonblank)
+                if rank < self.head_lines or count - rank <= self.tail_lines:
+                    total += self.position_bonus
+                    reasons.append(f"{'head' if rank < self.head_lines else 'tail'}{self.position_bonus:+d}")
+            if counts is not None and counts[body] > 1:
                 total += self.recurring_bonus
                 reasons.append(f"recurring×{counts[body]}{self.recurring_bonus:+d}")
             if self.short_bonus and len(body) <= self.short_len:
@@ -121,15 +124,14 @@ class LineScorer:
         return out
 
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
-        order = _nonblank_order(doc)
-        ranked = doc.cache["nonblank-lines"]
+        bodies = doc.lines.bodies
         strong = {i for i, s in out.items() if s.score >= self.threshold}
+        if not strong:
+            return
         for i, s in list(out.items()):
             if s.score >= self.threshold or s.score <= 0:
                 continue
-            rank = order[i][0]
-            near = [ranked[r] for r in (rank - 1, rank + 1) if 0 <= r < len(ranked)]
-            if any(j in strong for j in near):
+            if _nearest_nonblank(bodies, i, -1) in strong or _nearest_nonblank(bodies, i, 1) in strong:
                 out[i] = LineScore(s.score + self.neighbour_bonus,
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
@@ -142,15 +144,23 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
-def _nonblank_order(doc: Document) -> dict[int, tuple[int, int]]:
-    """line index → (rank among non-blank lines, number of non-blank lines); cached."""
-    cached: dict[int, tuple[int, int]] | None = doc.cache.get("nonblank-order")
+def _nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:
+    """Index of the nearest non-blank line before (``step=-1``) or after (``step=1``) line ``i``."""
+    j = i + step
+    while 0 <= j < len(bodies):
+        if bodies[j].strip():
+            return j
+        j += step
+    return None
+
+
+def _nonblank_lines(doc: Document) -> list[int]:
+    """Indices of the non-blank lines, in order; cached."""
+    cached: list[int] | None = doc.cache.get("nonblank-lines")
     if cached is None:
-        text = doc.text
-        idx = [ln.index for ln in doc.lines.lines if text[ln.start : ln.end].strip()]
-        cached = {i: (rank, len(idx)) for rank, i in enumerate(idx)}
-        doc.cache["nonblank-order"] = cached
-        doc.cache["nonblank-lines"] = idx
+        bodies = doc.lines.bodies
+        cached = list(compress(range(len(bodies)), map(str.strip, bodies)))
+        doc.cache["nonblank-lines"] = cached
     return cached
 
 
@@ -158,8 +168,7 @@ def _line_counts(doc: Document) -> Counter[str]:
     """How often each stripped line text occurs; cached."""
     cached: Counter[str] | None = doc.cache.get("line-counts")
     if cached is None:
-        text = doc.text
-        cached = Counter(text[ln.start : ln.end].strip() for ln in doc.lines.lines)
+        cached = Counter(map(str.strip, doc.lines.bodies))
         doc.cache["line-counts"] = cached
     return cached
 
