@@ -64,12 +64,18 @@ def _message(rule: Rule, hit: Hit, text: str) -> str:
     return msg
 
 
-def detect(doc: Document, ruleset: RuleSet) -> list[Candidate]:
-    """Every hit of every enabled rule, as candidates in rule order."""
+def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None) -> list[Candidate]:
+    """Every hit of every enabled rule, as candidates in rule order.
+
+    With ``edits_for``, only rules whose fixes that mode applies are run (the later passes need
+    nothing else: flags never decide which edits apply)."""
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
     for order, rule in enumerate(ruleset.rules):
         if not rule.enabled:
+            continue
+        if edits_for is not None and (rule.action is Action.FLAG or rule.safety is None
+                                      or not edits_for.allows(rule.safety)):
             continue
         matcher = compile_rule(rule)
         if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
@@ -143,10 +149,11 @@ def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
-def _one_pass(text: str, ruleset: RuleSet, mode: FixMode,
-              allow: Sequence[str]) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
+def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str],
+              edits_only: bool = False) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
     doc = Document(text)
-    cands = resolve(_allowed(detect(doc, ruleset), text, allow), mode)
+    found = detect(doc, ruleset, edits_for=mode if edits_only else None)
+    cands = resolve(_allowed(found, text, allow), mode)
     edits = [(c.start, c.end, c.replacement or "") for c in cands if c.applied]
     return cands, edits
 
@@ -220,7 +227,7 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
         for _ in range(MAX_PASSES):
-            later, more = _one_pass(current, ruleset, mode, allow)
+            later, more = _one_pass(current, ruleset, mode, allow, edits_only=True)
             if not more:
                 break
             cands = _compose(text, cands, later)
