@@ -12,6 +12,7 @@ clusters). Lines longer than ``max_len`` never score. The scores are shared with
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from typing import Any
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer, search
+from .regexes import Pattern, compile_patterns, finditer, literal_anchor, match, search
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class LineScorer:
         self.short_bonus = int(p.get("short_bonus", 0))
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
+        self._scan: _AnchorScan | None = None
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -84,21 +86,19 @@ class LineScorer:
                           {"match": lines.text_of(line), "score": s.score, "reasons": s.explain()})
 
     def _score(self, doc: Document) -> dict[int, LineScore]:
-        text, lines = doc.text, doc.lines
-        found: dict[int, dict[str, int]] = {}
-        for sig in self.signals:
-            if sig.weight <= 0:
-                continue
-            for m in finditer(self.rule, sig.pattern, text, doc.time_budget):
-                i = lines.line_of(m.start())
-                found.setdefault(i, {})[sig.name] = sig.weight
-        if not found:
+        lines = doc.lines
+        hit_signals = self._found(doc)
+        if not hit_signals:
             return {}
         bodies = lines.bodies
         nonblank = _nonblank_lines(doc) if self.position_bonus else []
         counts = _line_counts(doc) if self.recurring_bonus else None
         out: dict[int, LineScore] = {}
-        for i, hits in found.items():
+        signals = self.signals
+        for i, which in hit_signals.items():
+            hits: dict[str, int] = {}
+            for k in sorted(which):  # in signal order, as reasons are listed
+                hits[signals[k].name] = signals[k].weight
             body = bodies[i].strip()
             if not body or len(body) > self.max_len:
                 continue
@@ -123,6 +123,56 @@ class LineScorer:
             self._add_neighbour_bonus(doc, out)
         return out
 
+    def _found(self, doc: Document) -> dict[int, set[int]]:
+        """Line index → positions in ``signals`` of the positive signals whose matches start there.
+
+        Signals with a literal anchor (see ``regexes.literal_anchor``) are tried only near
+        occurrences of their anchor strings, found in one scan for all of them; the others run
+        over the whole text. Both find the same matches as ``finditer`` over the whole text."""
+        text, lines, budget = doc.text, doc.lines, doc.time_budget
+        found: dict[int, set[int]] = {}
+        if self._scan is None:
+            self._scan = _AnchorScan(self.signals)
+        scan = self._scan
+        for k, sig in scan.native:
+            for m in finditer(self.rule, sig.pattern, text, budget):
+                found.setdefault(lines.line_of(m.start()), set()).add(k)
+        if scan.finder is None:
+            return found
+        by_string = scan.by_string
+        lengths = scan.lengths
+        pos = [0] * len(scan.anchored)  # where each signal's finditer would search next
+        tried = [-1] * len(scan.anchored)  # the last start tried for each signal
+        for occurrence in scan.finder.finditer(text):
+            start, end = occurrence.span()
+            for p in range(start, end if scan.overlapping else start + 1):
+                which: set[int] = set()
+                for n in lengths:
+                    hit = by_string.get(text[p : p + n])
+                    if hit:
+                        which.update(hit)
+                self._try_at(doc, p, which, pos, tried, found)
+        return found
+
+    def _try_at(self, doc: Document, p: int, which: set[int], pos: list[int], tried: list[int],
+                found: dict[int, set[int]]) -> None:
+        """Try the anchored signals ``which`` at the starts that an anchor string at ``p`` allows."""
+        assert self._scan is not None
+        text, budget, rule, anchored = doc.text, doc.time_budget, self.rule, self._scan.anchored
+        for k in which:
+            n, sig, lo, hi = anchored[k]
+            c = max(p - hi, pos[k], tried[k] + 1)
+            last = p - lo
+            while c <= last:
+                m = match(rule, sig.pattern, text, c, budget)
+                if m is None:
+                    c += 1
+                    continue
+                found.setdefault(doc.lines.line_of(c), set()).add(n)
+                c = pos[k] = max(m.end(), c + 1)
+            if last > tried[k]:
+                tried[k] = last
+
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
         bodies = doc.lines.bodies
         strong = {i for i, s in out.items() if s.score >= self.threshold}
@@ -142,6 +192,59 @@ def _signal(rule: Rule, data: Any) -> Signal:
     pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}",
                                ignore_case=bool(data.get("ignore_case", False)))
     return Signal(name, weight, pattern)
+
+
+class _AnchorScan:
+    """How a scorer's positive signals are scanned: by literal anchor, or natively."""
+
+    def __init__(self, signals: tuple[Signal, ...]) -> None:
+        self.native: list[tuple[int, Signal]] = []
+        self.anchored: list[tuple[int, Signal, int, int]] = []
+        by_string: dict[str, list[int]] = {}
+        for n, sig in enumerate(signals):
+            if sig.weight <= 0:
+                continue
+            anchor = literal_anchor(sig.pattern)
+            # One-character anchors are too frequent to pay off.
+            if anchor is None or min(map(len, anchor[2])) < 2:
+                self.native.append((n, sig))
+                continue
+            lo, hi, strings = anchor
+            for s in strings:
+                by_string.setdefault(s, []).append(len(self.anchored))
+            self.anchored.append((n, sig, lo, hi))
+        self.by_string = {s: tuple(v) for s, v in by_string.items()}
+        self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
+        # One scan finds every anchor string: a trie-shaped alternation (much faster in ``re``
+        # than a flat one). Occurrences that start inside another are looked up one by one.
+        self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
+        self.overlapping = _overlapping(list(by_string))
+
+
+def _trie(strings: list[str]) -> str:
+    """A regex matching exactly ``strings`` (non-empty, sorted), shaped as a trie."""
+    groups: dict[str, list[str]] = {}
+    for s in strings:
+        groups.setdefault(s[0], []).append(s[1:])
+    alts = []
+    for first, rests in groups.items():
+        tails = [r for r in rests if r]
+        if not tails:
+            alts.append(re.escape(first))
+            continue
+        sub = _trie(tails)
+        alts.append(re.escape(first) + (f"(?:{sub})?" if len(tails) < len(rests) else f"(?:{sub})"))
+    return "|".join(alts)
+
+
+def _overlapping(strings: list[str]) -> bool:
+    """True when an occurrence of one string can start inside an occurrence of another."""
+    for s in strings:
+        for k in range(1, len(s)):
+            tail = s[k:]
+            if any(t.startswith(tail) or tail.startswith(t) for t in strings):
+                return True
+    return False
 
 
 def _nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:
