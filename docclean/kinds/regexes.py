@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -227,6 +228,13 @@ def _shift(found: tuple[int, int, set[str]] | None, lo: int, hi: int) -> tuple[i
     return None if found is None else (found[0] + lo, found[1] + hi, found[2])
 
 
+def _stdlib_parser() -> Any:
+    try:
+        return importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module("sre_parse")
+
+
 def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
     """``(lo, hi, strings)``: every match of ``pattern`` starts ``lo..hi`` characters before an
     occurrence of one of ``strings``; ``None`` when no such anchor is known."""
@@ -234,10 +242,7 @@ def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
     if not isinstance(source, str) or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
         return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
     source, global_flags = _hoist_flags(source)
-    try:
-        from re import _parser as sre  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse as sre  # type: ignore[no-redef]
+    sre = _stdlib_parser()
     flags = re.IGNORECASE if pattern.flags & regex.IGNORECASE or "i" in global_flags else 0
     if "x" in global_flags or "s" in global_flags:
         return None
