@@ -29,7 +29,7 @@ class Line:
 class LineIndex:
     """Maps code-point offsets to 1-based line/column; lines end at ``\\r\\n``, ``\\r`` or ``\\n``."""
 
-    __slots__ = ("_bodies", "_lines", "_starts", "text")
+    __slots__ = ("_bodies", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -45,7 +45,6 @@ class LineIndex:
         if starts[-1] == len(text) and len(starts) > 1:
             starts.pop()  # a final break does not open a new line
         self._starts = starts
-        self._lines: _Lines | None = None
         self._bodies: list[str] | None = None
 
     @property
@@ -87,9 +86,7 @@ class LineIndex:
     @property
     def lines(self) -> Sequence[Line]:
         """All lines, as a sequence whose ``Line`` objects are made on access."""
-        if self._lines is None:
-            self._lines = _Lines(self)
-        return self._lines
+        return _Lines(self)  # not cached: the view refers back to this index
 
     @property
     def bodies(self) -> list[str]:
