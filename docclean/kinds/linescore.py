@@ -92,7 +92,10 @@ class LineScorer:
             return {}
         bodies = lines.bodies
         nonblank = _nonblank_lines(doc) if self.position_bonus else []
-        counts = _line_counts(doc) if self.recurring_bonus else None
+        counts = None
+        if self.recurring_bonus:
+            counts = _line_counts(doc)
+            counts.prime({b for b in (bodies[i].strip() for i in hit_signals) if len(b) <= self.max_len})
         out: dict[int, LineScore] = {}
         signals = self.signals
         for i, which in hit_signals.items():
@@ -267,15 +270,40 @@ def _nonblank_lines(doc: Document) -> list[int]:
     return cached
 
 
-def _line_counts(doc: Document) -> Counter[str]:
-    """How often each stripped line text occurs; cached."""
-    cached: Counter[str] | None = doc.cache.get("line-counts")
+class LineCounts:
+    """How often each stripped line text occurs in a document, counted on demand (counting
+    every line of a big text costs time and memory; the rules only ask about a few)."""
+
+    __slots__ = ("_bodies", "_counts")
+
+    def __init__(self, bodies: list[str]) -> None:
+        self._bodies = bodies
+        self._counts: dict[str, int] = {}
+
+    def prime(self, keys: set[str]) -> None:
+        """Count ``keys`` in one pass over the lines."""
+        missing = {k for k in keys if k not in self._counts}
+        if not missing:
+            return
+        found = Counter(filter(missing.__contains__, map(str.strip, self._bodies)))
+        for k in missing:
+            self._counts[k] = found[k]
+
+    def __getitem__(self, key: str) -> int:
+        if key not in self._counts:
+            self.prime({key})
+        return self._counts[key]
+
+
+def _line_counts(doc: Document) -> LineCounts:
+    """The document's line counts; cached."""
+    cached: LineCounts | None = doc.cache.get("line-counts")
     if cached is None:
-        cached = Counter(map(str.strip, doc.lines.bodies))
+        cached = LineCounts(doc.lines.bodies)
         doc.cache["line-counts"] = cached
     return cached
 
 
-def line_counts(doc: Document) -> Counter[str]:
+def line_counts(doc: Document) -> LineCounts:
     """Public access to the cached line counts for other kinds."""
     return _line_counts(doc)
