@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, islice
 from typing import overload
 
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -33,19 +34,20 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
+        self._bodies: list[str] | None = None
         if "\r" in text:
+            starts = [0]
             starts.extend(m.end() for m in _BREAK.finditer(text))
         else:
-            find = text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
+            # Split once (in C) and add up the lengths; the parts are the lines' texts.
+            parts = text.split("\n")
+            starts = list(accumulate(map((1).__add__, map(len, islice(parts, len(parts) - 1))), initial=0))
+            self._bodies = parts
         if starts[-1] == len(text) and len(starts) > 1:
             starts.pop()  # a final break does not open a new line
+        if self._bodies is not None and len(self._bodies) > len(starts):
+            self._bodies.pop()  # the empty remainder after a final break
         self._starts = starts
-        self._bodies: list[str] | None = None
 
     @property
     def starts(self) -> list[int]:
