@@ -197,6 +197,9 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
+MIN_ANCHOR_LEN = 2  # one-character anchors are too frequent to pay off
+
+
 class _AnchorScan:
     """How a scorer's positive signals are scanned: by literal anchor, or natively."""
 
@@ -208,8 +211,7 @@ class _AnchorScan:
             if sig.weight <= 0:
                 continue
             anchor = literal_anchor(sig.pattern)
-            # One-character anchors are too frequent to pay off.
-            if anchor is None or min(map(len, anchor[2])) < 2:
+            if anchor is None or min(map(len, anchor[2])) < MIN_ANCHOR_LEN:
                 self.native.append((n, sig))
                 continue
             lo, hi, strings = anchor
