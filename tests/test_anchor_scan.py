@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from docclean.document import Document
 from docclean.kinds import linescore
 from docclean.kinds.linescore import LineScorer
-from docclean.kinds.regexes import literal_anchor
+from docclean.kinds.regexes import LINE_START, literal_anchor
 from docclean.rules import parse_rule
 
 # Pattern pieces over a small alphabet so that matches, near-misses and overlaps are frequent.
 ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整"]
 QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}"]
-WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "{}$", "(?=a){}", "\\b{}"]
+WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "^{}", "{}$", "(?=a){}", "\\b{}", "(?:{})+"]
 
 
 @st.composite
@@ -73,6 +73,10 @@ def test_anchor_examples() -> None:
     anchor = literal_anchor(regex.compile(r"(?m)(?<=^|[（(])[^\s，]{2,10}(?:整理|收集)"))
     assert anchor == (2, 10, frozenset({"整理", "收集"}))
     assert literal_anchor(regex.compile(r"\s*foo")) is None  # unbounded offset
+    # Matches of a line-anchored pattern start where the anchor's line starts.
+    anchor = literal_anchor(regex.compile(r"(?m)^[ \t]*[^\s：]{1,10}：[ \t]{3,}"))
+    assert anchor == (0, LINE_START, frozenset({"：\t", "： "}))
+    assert literal_anchor(regex.compile(r"(?m)^\s*foo")) is None  # \s may cross lines
     assert literal_anchor(regex.compile(r"\p{Han}{2}某")) is None  # not stdlib syntax
     assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
     assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (

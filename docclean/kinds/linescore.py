@@ -23,7 +23,7 @@ from typing import Any
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer, literal_anchor, match, search
+from .regexes import LINE_START, Pattern, compile_patterns, finditer, literal_anchor, match, search
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ class LineScorer:
         found: dict[int, set[int]] = {}
         if self._scan is None:
             self._scan = _AnchorScan(self.signals)
-        scan = self._scan
+        scan = self._scan.plan(text)
         for k, sig in scan.native:
             for m in finditer(self.rule, sig.pattern, text, budget):
                 found.setdefault(lines.line_of(m.start()), set()).add(k)
@@ -154,16 +154,24 @@ class LineScorer:
                     hit = by_string.get(text[p : p + n])
                     if hit:
                         which.update(hit)
-                self._try_at(doc, p, which, pos, tried, found)
+                self._try_at(doc, scan.anchored, p, which, pos, tried, found)
         return found
 
-    def _try_at(self, doc: Document, p: int, which: set[int], pos: list[int], tried: list[int],
-                found: dict[int, set[int]]) -> None:
+    def _try_at(self, doc: Document, anchored: list[tuple[int, Signal, int, int]], p: int,
+                which: set[int], pos: list[int], tried: list[int], found: dict[int, set[int]]) -> None:
         """Try the anchored signals ``which`` at the starts that an anchor string at ``p`` allows."""
-        assert self._scan is not None
-        text, budget, rule, anchored = doc.text, doc.time_budget, self.rule, self._scan.anchored
+        text, budget, rule = doc.text, doc.time_budget, self.rule
         for k in which:
             n, sig, lo, hi = anchored[k]
+            if hi == LINE_START:
+                c = _line_start(doc, p)
+                if c >= pos[k] and c > tried[k]:
+                    tried[k] = c
+                    m = match(rule, sig.pattern, text, c, budget)
+                    if m is not None:
+                        found.setdefault(doc.lines.line_of(c), set()).add(n)
+                        pos[k] = max(m.end(), c + 1)
+                continue
             c = max(p - hi, pos[k], tried[k] + 1)
             last = p - lo
             while c <= last:
@@ -197,24 +205,47 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
-MIN_ANCHOR_LEN = 2  # one-character anchors are too frequent to pay off
+MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
+RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 
 
 class _AnchorScan:
     """How a scorer's positive signals are scanned: by literal anchor, or natively."""
 
     def __init__(self, signals: tuple[Signal, ...]) -> None:
-        self.native: list[tuple[int, Signal]] = []
+        self.signals = [(n, sig, literal_anchor(sig.pattern)) for n, sig in enumerate(signals)
+                        if sig.weight > 0]
+        self._plans: dict[tuple[int, ...], _ScanPlan] = {}
+
+    def plan(self, text: str) -> _ScanPlan:
+        """Which signals to scan by anchor in ``text``: all that have one, except those with
+        one-character anchors that are frequent in the text (trying them all would be slower)."""
+        sample = min(len(text), 200_000)
+        chosen = []
+        for n, _sig, anchor in self.signals:
+            if anchor is None:
+                continue
+            short = [s for s in anchor[2] if len(s) < MIN_ANCHOR_LEN]
+            if short and sum(text.count(s, 0, sample) for s in short) * RARE_ANCHOR > sample:
+                continue
+            chosen.append(n)
+        key = tuple(chosen)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _ScanPlan([(n, sig, a) for n, sig, a in self.signals
+                                                 if n in key], [(n, sig) for n, sig, _ in self.signals
+                                                                  if n not in key])
+        return plan
+
+
+class _ScanPlan:
+    """The anchor strings of some signals, found in one scan; the other signals run natively."""
+
+    def __init__(self, anchored: list[tuple[int, Signal, Any]], native: list[tuple[int, Signal]]) -> None:
+        self.native = native
         self.anchored: list[tuple[int, Signal, int, int]] = []
         by_string: dict[str, list[int]] = {}
-        for n, sig in enumerate(signals):
-            if sig.weight <= 0:
-                continue
-            anchor = literal_anchor(sig.pattern)
-            if anchor is None or min(map(len, anchor[2])) < MIN_ANCHOR_LEN:
-                self.native.append((n, sig))
-                continue
-            lo, hi, strings = anchor
+        for n, sig, (lo, hi, strings) in anchored:
             for s in strings:
                 by_string.setdefault(s, []).append(len(self.anchored))
             self.anchored.append((n, sig, lo, hi))
@@ -250,6 +281,16 @@ def _overlapping(strings: list[str]) -> bool:
             if any(t.startswith(tail) or tail.startswith(t) for t in strings):
                 return True
     return False
+
+
+def _line_start(doc: Document, p: int) -> int:
+    """Where the line holding offset ``p`` starts, counting only ``\\n`` as a break (as ``^``
+    does in multi-line patterns)."""
+    lines = doc.lines
+    start = lines.starts[lines.line_of(p)]
+    if start == 0 or doc.text[start - 1] == "\n":
+        return start
+    return doc.text.rfind("\n", 0, start) + 1
 
 
 def _nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:

@@ -197,25 +197,50 @@ def _item_strings(op: Any, av: Any, flags: int, sre: Any) -> tuple[set[str], boo
     return None
 
 
-def _anchor_of(items: Any, flags: int, sre: Any, state: Any) -> tuple[int, int, set[str]] | None:
+LINE_START = -1  # ``hi`` of an anchor whose matches start where the anchor's line starts
+
+
+def _anchor_of(items: Any, flags: int, sre: Any, state: Any, line: bool = False,
+               started: bool = False) -> tuple[int, int, set[str]] | None:
     c = sre
     lo = hi = 0
     for k, (op, av) in enumerate(items):
+        if op is c.AT and av is c.AT_BEGINNING and not started:
+            line = True  # ``^`` before anything else: matches start at a line start
+            continue
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue
         got = _strings(items[k:], flags, sre)
         if got is not None and got[0] and "" not in got[0]:
-            return lo, hi, got[0]
+            return (0, LINE_START, got[0]) if line else (lo, hi, got[0])
         if op is c.BRANCH:
-            rest = items[k + 1 :]
-            parts = [_anchor_of(list(alt) + list(rest), flags, sre, state) for alt in av[1]]
-            if any(p is None for p in parts):
-                return None
+            rest = list(items[k + 1 :])
+            parts = [_anchor_of(list(alt) + rest, flags, sre, state, line, started) for alt in av[1]]
             ok = [p for p in parts if p is not None]
-            return (lo + min(p[0] for p in ok), hi + max(p[1] for p in ok),
-                    set().union(*(p[2] for p in ok)))
+            if len(ok) < len(parts):
+                return None
+            strings: set[str] = set().union(*(p[2] for p in ok))
+            if all(p[1] == LINE_START for p in ok):
+                return 0, LINE_START, strings
+            if line or any(p[1] == LINE_START for p in ok):
+                return None
+            return lo + min(p[0] for p in ok), hi + max(p[1] for p in ok), strings
         if op is c.SUBPATTERN and not (av[1] or av[2]):
-            return _shift(_anchor_of(list(av[3]) + list(items[k + 1 :]), flags, sre, state), lo, hi)
+            found = _anchor_of(list(av[3]) + list(items[k + 1 :]), flags, sre, state, line, started)
+            if found is None or found[1] == LINE_START:
+                return found
+            return found[0] + lo, found[1] + hi, found[2]
+        if op in _repeats(c) and av[0] >= 1:
+            # The first repetition starts here: an anchor inside it anchors the whole.
+            found = _anchor_of(list(av[2]), flags, sre, state, line, started)
+            if found is not None:
+                return found if found[1] == LINE_START else (found[0] + lo, found[1] + hi, found[2])
+        started = True
+        if line:
+            # Any width is fine as long as the match cannot leave the anchor's line.
+            if not _no_newline(op, av, flags, sre):
+                return None
+            continue
         wlo, whi = sre.SubPattern(state, [(op, av)]).getwidth()
         if whi > _ANCHOR_MAX_OFFSET:
             return None
@@ -224,8 +249,41 @@ def _anchor_of(items: Any, flags: int, sre: Any, state: Any) -> tuple[int, int, 
     return None
 
 
-def _shift(found: tuple[int, int, set[str]] | None, lo: int, hi: int) -> tuple[int, int, set[str]] | None:
-    return None if found is None else (found[0] + lo, found[1] + hi, found[2])
+def _repeats(c: Any) -> tuple[Any, ...]:
+    return (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+
+
+def _no_newline(op: Any, av: Any, flags: int, sre: Any) -> bool:
+    """True when the item can never match a ``\\n``."""
+    c = sre
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return True
+    if op is c.LITERAL:
+        return bool(av != 10)
+    if op is c.ANY:
+        return not flags & c.SRE_FLAG_DOTALL
+    if op is c.IN:
+        if any(sop is c.NEGATE for sop, _ in av):
+            return any((sop is c.LITERAL and sav == 10) or (sop is c.CATEGORY and sav is c.CATEGORY_SPACE)
+                       for sop, sav in av)
+        for sop, sav in av:
+            if sop is c.LITERAL and sav == 10:
+                return False
+            if sop is c.RANGE and sav[0] <= 10 <= sav[1]:
+                return False
+            if sop is c.CATEGORY and sav not in (c.CATEGORY_DIGIT, c.CATEGORY_WORD, c.CATEGORY_NOT_SPACE):
+                return False
+            if sop not in (c.LITERAL, c.RANGE, c.CATEGORY):
+                return False
+        return True
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        return all(_no_newline(o, a, flags, sre) for o, a in av[2])
+    if op is c.SUBPATTERN:
+        sub_flags = (flags | av[1]) & ~av[2]
+        return all(_no_newline(o, a, sub_flags, sre) for o, a in av[3])
+    if op is c.BRANCH:
+        return all(_no_newline(o, a, flags, sre) for alt in av[1] for o, a in alt)
+    return False
 
 
 def _stdlib_parser() -> Any:
@@ -237,7 +295,8 @@ def _stdlib_parser() -> Any:
 
 def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
     """``(lo, hi, strings)``: every match of ``pattern`` starts ``lo..hi`` characters before an
-    occurrence of one of ``strings``; ``None`` when no such anchor is known."""
+    occurrence of one of ``strings``, or, when ``hi`` is ``LINE_START``, at the start of the line
+    (after a ``\\n``) that holds the occurrence; ``None`` when no such anchor is known."""
     source = pattern.pattern
     if not isinstance(source, str) or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
         return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
