@@ -38,9 +38,14 @@ class RepetitionMatcher:
         self.lexicon = frozenset(p.get("lexicon", []))
         exc = p.get("exceptions", [])
         self.exceptions = compile_patterns(rule, exc, key="exceptions") if exc else None
+        # ``local_window``: when set, whether a copy starts at offset j depends on text[j : j + window]
+        # only, so ``find_near`` may look at a few places instead of the whole text.
+        self.local_window: int | None = None
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             self.pattern = re.compile(rf"((?:{chars}){{{self.min_len},{self.max_len}}}?)\1+")
+            if re.fullmatch(r"\[(?:\\.|[^\\\]])+\]", chars):  # one character per repetition
+                self.local_window = 2 * self.max_len
         elif self.unit == "word":
             self.pattern = re.compile(r"\b([A-Za-z]+)((?:[ \t]+\1\b)+)", re.IGNORECASE)
 
@@ -72,6 +77,26 @@ class RepetitionMatcher:
                 pos = m.start() + 1
                 continue
             pos = m.end()
+            yield Hit(m.start(), m.end(), unit, {"match": m.group(), "unit": unit,
+                                                 "copies": len(m.group()) // len(unit)})
+
+    def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+        """``find(doc)`` for a text whose copies can only start inside ``spans`` (sorted,
+        disjoint): every start there is tried, then the same leftmost, non-overlapping choice
+        is made as the full scan makes."""
+        text = doc.text
+        accepted: list[re.Match[str]] = []
+        for lo, hi in spans:
+            for j in range(max(0, lo), min(hi, len(text))):
+                m = self.pattern.match(text, j)
+                if m is not None and not _periodic(m.group(1)) and not self._fine(m.group(1) * 2):
+                    accepted.append(m)
+        pos = 0
+        for m in accepted:
+            if m.start() < pos:
+                continue
+            pos = m.end()
+            unit = m.group(1)
             yield Hit(m.start(), m.end(), unit, {"match": m.group(), "unit": unit,
                                                  "copies": len(m.group()) // len(unit)})
 
