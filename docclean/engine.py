@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .document import Document
@@ -65,17 +65,27 @@ def _message(rule: Rule, hit: Hit, text: str) -> str:
     return msg
 
 
-def detect(doc: Document, ruleset: RuleSet) -> list[Candidate]:
-    """Every hit of every enabled rule, as candidates in rule order."""
+def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
+           near: Mapping[str, list[tuple[int, int]]] | None = None) -> list[Candidate]:
+    """Every hit of every enabled rule, as candidates in rule order.
+
+    With ``edits_for``, only rules whose fixes that mode applies are run (the later passes need
+    nothing else: flags never decide which edits apply). ``near`` maps the id of a rule with a
+    local matcher (one with ``local_window`` and ``find_near``) to the only spans where its hits
+    can start; that matcher then looks there only."""
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
     for order, rule in enumerate(ruleset.rules):
         if not rule.enabled:
             continue
+        if edits_for is not None and (rule.action is Action.FLAG or rule.safety is None
+                                      or not edits_for.allows(rule.safety)):
+            continue
         matcher = compile_rule(rule)
         if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
             bind_scorers(matcher, lookup)
-        for hit in _hits(rule, matcher, doc):
+        spans = near.get(rule.id) if near is not None else None
+        for hit in _hits(rule, matcher, doc, spans):
             if rule.action is Action.FLAG:
                 replacement = None
             elif hit.replacement is not None and rule.action is Action.REPLACE:
@@ -87,9 +97,12 @@ def detect(doc: Document, ruleset: RuleSet) -> list[Candidate]:
     return out
 
 
-def _hits(rule: Rule, matcher: Matcher, doc: Document) -> list[Hit]:
-    """A rule's hits; an unexpected failure inside a rule becomes a ``RuleError`` naming it."""
+def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int]] | None = None) -> list[Hit]:
+    """A rule's hits (only those starting in ``near`` when given, for rules that can look
+    locally); an unexpected failure inside a rule becomes a ``RuleError`` naming it."""
     try:
+        if near is not None:
+            return list(matcher.find_near(doc, near))  # type: ignore[attr-defined]
         return list(matcher.find(doc))
     except RuleError:
         raise
@@ -160,19 +173,69 @@ Screen = Callable[[str], "tuple[str, Keep | None]"]
 predicate ``keep(start, end, replacement, rule_id)`` that drops candidates before edits are chosen."""
 
 
-def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str],
-              screen: Screen | None = None) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
+def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], screen: Screen | None = None,
+              edits_only: bool = False, near: Mapping[str, list[tuple[int, int]]] | None = None,
+              ) -> tuple[list[Candidate], list[tuple[int, int, str]], list[Candidate]]:
     seen, keep = screen(text) if screen is not None else (text, None)
     if len(seen) != len(text):
         raise ValueError("a screen must keep the text's length")
     if "\r" in seen:  # rules see LF line breaks; offsets stay those of the input
         seen = seen.replace("\r\n", " \n").replace("\r", "\n")
-    found = _allowed(detect(Document(seen), ruleset), text, allow)
+    found = _allowed(detect(Document(seen), ruleset, edits_for=mode if edits_only else None, near=near),
+                     text, allow)
     if keep is not None:
         found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
-    cands = resolve(found, mode)
+    cands = resolve(list(found), mode)
     edits = [(c.start, c.end, c.replacement or "") for c in cands if c.applied]
-    return cands, edits
+    return cands, edits, found
+
+
+def _local_rules(ruleset: RuleSet) -> dict[str, int]:
+    """Enabled rules whose hits depend only on a bounded window of text after their start."""
+    out: dict[str, int] = {}
+    for rule in ruleset.rules:
+        if rule.enabled:
+            matcher = compile_rule(rule)
+            window = getattr(matcher, "local_window", None)
+            if isinstance(window, int) and window > 0 and hasattr(matcher, "find_near"):
+                out[rule.id] = window
+    return out
+
+
+def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], window: int,
+                size: int) -> list[tuple[int, int]]:
+    """Where, in the text after ``edits`` (sorted, in original offsets), a local rule can have a
+    hit. Away from the edits the text around a start is the original text, where the rule's
+    only hits were ``hits`` and nothing started inside them; so a hit can start only within
+    ``window`` before an edit or at one of the old hits."""
+    starts = [s for s, _, _ in edits]
+    images: list[tuple[int, int]] = []  # each edit's replacement, in edited offsets
+    delta = 0
+    for s, e, r in edits:
+        images.append((s + delta, s + delta + len(r)))
+        delta += len(r) - (e - s)
+
+    def edited(x: int, right: bool) -> int:
+        k = bisect_right(starts, x) - 1
+        if k < 0:
+            return x
+        a, b = images[k]
+        if x < edits[k][1]:  # inside the edit
+            return b if right else a
+        return x + b - edits[k][1]
+
+    spans = sorted([(a - window, b + 16) for a, b in images]
+                   + [(edited(s, False) - 1, edited(e, True) + 1) for s, e in hits])
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        lo, hi = max(0, lo), min(size, hi)
+        if lo >= hi:
+            continue
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> list[Candidate]:
@@ -243,11 +306,18 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
     candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
     """
-    cands, edits = _one_pass(text, ruleset, mode, allow, screen)
+    cands, edits, found = _one_pass(text, ruleset, mode, allow, screen)
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
+        local = _local_rules(ruleset)
+        first_hits = {rid: [(c.start, c.end) for c in found if c.rule.id == rid] for rid in local}
         for _ in range(MAX_PASSES):
-            later, more = _one_pass(current, ruleset, mode, allow, screen)
+            near = None
+            # Local rules are re-run only near the edits; a screen may change what rules see far
+            # from them (a stripped code fence), so screened texts are re-checked whole.
+            if screen is None and all(edits[k][1] <= edits[k + 1][0] for k in range(len(edits) - 1)):
+                near = {rid: _near_spans(first_hits[rid], edits, w, len(current)) for rid, w in local.items()}
+            later, more, _ = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near)
             if not more:
                 break
             cands = _compose(text, cands, later)

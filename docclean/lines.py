@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, islice
+from typing import overload
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -27,23 +30,24 @@ class Line:
 class LineIndex:
     """Maps code-point offsets to 1-based line/column; lines end at ``\\r\\n``, ``\\r`` or ``\\n``."""
 
-    __slots__ = ("_lines", "_starts", "text")
+    __slots__ = ("_bodies", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
+        self._bodies: list[str] | None = None
         if "\r" in text:
+            starts = [0]
             starts.extend(m.end() for m in _BREAK.finditer(text))
         else:
-            find = text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
+            # Split once (in C) and add up the lengths; the parts are the lines' texts.
+            parts = text.split("\n")
+            starts = list(accumulate(map((1).__add__, map(len, islice(parts, len(parts) - 1))), initial=0))
+            self._bodies = parts
         if starts[-1] == len(text) and len(starts) > 1:
             starts.pop()  # a final break does not open a new line
+        if self._bodies is not None and len(self._bodies) > len(starts):
+            self._bodies.pop()  # the empty remainder after a final break
         self._starts = starts
-        self._lines: list[Line] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -64,29 +68,67 @@ class LineIndex:
 
     def line(self, i: int) -> Line:
         """The ``i``-th line (0-based)."""
-        return self.lines[i]
+        starts = self._starts
+        if i < 0:
+            i += len(starts)
+        if not 0 <= i < len(starts):
+            raise IndexError("line index out of range")
+        text = self.text
+        s = starts[i]
+        nxt = starts[i + 1] if i + 1 < len(starts) else len(text)
+        end = nxt
+        if end > s and text[end - 1] == "\n":
+            end -= 1
+            if end > s and text[end - 1] == "\r":
+                end -= 1
+        elif end > s and text[end - 1] == "\r":
+            end -= 1
+        return Line(i, s, end, nxt)
 
     @property
-    def lines(self) -> list[Line]:
-        """All lines, computed once."""
-        if self._lines is None:
+    def lines(self) -> Sequence[Line]:
+        """All lines, as a sequence whose ``Line`` objects are made on access."""
+        return _Lines(self)  # not cached: the view refers back to this index
+
+    @property
+    def bodies(self) -> list[str]:
+        """The text of every line without its break, computed once."""
+        if self._bodies is None:
             text = self.text
-            starts = self._starts
-            out: list[Line] = []
-            n = len(starts)
-            for i, s in enumerate(starts):
-                nxt = starts[i + 1] if i + 1 < n else len(text)
-                end = nxt
-                if end > s and text[end - 1] == "\n":
-                    end -= 1
-                    if end > s and text[end - 1] == "\r":
-                        end -= 1
-                elif end > s and text[end - 1] == "\r":
-                    end -= 1
-                out.append(Line(i, s, end, nxt))
-            self._lines = out
-        return self._lines
+            parts = _BREAK.split(text) if "\r" in text else text.split("\n")
+            if len(parts) > len(self._starts):
+                parts.pop()  # the empty remainder after a final break
+            self._bodies = parts
+        return self._bodies
 
     def text_of(self, line: Line) -> str:
         """The line's text without its break."""
         return self.text[line.start : line.end]
+
+
+class _Lines(Sequence[Line]):
+    """A lazy view of a text's lines (building every ``Line`` up front is slow on big texts)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: LineIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Line: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Line]: ...
+
+    def __getitem__(self, i: int | slice) -> Line | list[Line]:
+        if isinstance(i, slice):
+            return [self._index.line(k) for k in range(*i.indices(len(self)))]
+        return self._index.line(i)
+
+    def __iter__(self) -> Iterator[Line]:
+        line = self._index.line
+        for k in range(len(self)):
+            yield line(k)

@@ -13,15 +13,18 @@ clusters). Lines longer than ``max_len`` never score. The scores are shared with
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer, search
+from .regexes import LINE_START, Pattern, compile_patterns, finditer, literal_anchor, match, search
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class LineScorer:
         self.short_bonus = int(p.get("short_bonus", 0))
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
+        self._scan: _AnchorScan | None = None
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -88,22 +92,23 @@ class LineScorer:
                           {"match": lines.text_of(line), "score": s.score, "reasons": s.explain()})
 
     def _score(self, doc: Document) -> dict[int, LineScore]:
-        text, lines = doc.text, doc.lines
-        found: dict[int, dict[str, int]] = {}
-        for sig in self.signals:
-            if sig.weight <= 0:
-                continue
-            for m in finditer(self.rule, sig.pattern, text, doc.time_budget):
-                i = lines.line_of(m.start())
-                found.setdefault(i, {})[sig.name] = sig.weight
-        if not found:
+        lines = doc.lines
+        hit_signals = self._found(doc)
+        if not hit_signals:
             return {}
-        order = _nonblank_order(doc)
-        counts = _line_counts(doc)
+        bodies = lines.bodies
+        nonblank = _nonblank_lines(doc) if self.position_bonus else []
+        counts = None
+        if self.recurring_bonus:
+            counts = _line_counts(doc)
+            counts.prime({b for b in (bodies[i].strip() for i in hit_signals) if len(b) <= self.max_len})
         out: dict[int, LineScore] = {}
-        for i, hits in found.items():
-            line = lines.line(i)
-            body = text[line.start : line.end].strip()
+        signals = self.signals
+        for i, which in hit_signals.items():
+            hits: dict[str, int] = {}
+            for k in sorted(which):  # in signal order, as reasons are listed
+                hits[signals[k].name] = signals[k].weight
+            body = bodies[i].strip()
             if not body or len(body) > self.max_len:
                 continue
             for sig in self.signals:
@@ -111,11 +116,12 @@ class LineScorer:
                     hits[sig.name] = sig.weight
             reasons = [f"{name}{weight:+d}" for name, weight in hits.items()]
             total = sum(hits.values())
-            rank, count = order.get(i, (0, 0))
-            if self.position_bonus and (rank < self.head_lines or count - rank <= self.tail_lines):
-                total += self.position_bonus
-                reasons.append(f"{'head' if rank < self.head_lines else 'tail'}{self.position_bonus:+d}")
-            if self.recurring_bonus and counts[body] > 1:
+            if self.position_bonus:
+                rank, count = bisect_left(nonblank, i), len(nonblank)
+                if rank < self.head_lines or count - rank <= self.tail_lines:
+                    total += self.position_bonus
+                    reasons.append(f"{'head' if rank < self.head_lines else 'tail'}{self.position_bonus:+d}")
+            if counts is not None and counts[body] > 1:
                 total += self.recurring_bonus
                 reasons.append(f"recurring×{counts[body]}{self.recurring_bonus:+d}")
             if self.short_bonus and len(body) <= self.short_len:
@@ -126,16 +132,73 @@ class LineScorer:
             self._add_neighbour_bonus(doc, out)
         return out
 
+    def _found(self, doc: Document) -> dict[int, set[int]]:
+        """Line index → positions in ``signals`` of the positive signals whose matches start there.
+
+        Signals with a literal anchor (see ``regexes.literal_anchor``) are tried only near
+        occurrences of their anchor strings, found in one scan for all of them; the others run
+        over the whole text. Both find the same matches as ``finditer`` over the whole text."""
+        text, lines, budget = doc.text, doc.lines, doc.time_budget
+        found: dict[int, set[int]] = {}
+        if self._scan is None:
+            self._scan = _AnchorScan(self.signals)
+        scan = self._scan.plan(text)
+        for k, sig in scan.native:
+            for m in finditer(self.rule, sig.pattern, text, budget):
+                found.setdefault(lines.line_of(m.start()), set()).add(k)
+        if scan.finder is None:
+            return found
+        by_string = scan.by_string
+        lengths = scan.lengths
+        pos = [0] * len(scan.anchored)  # where each signal's finditer would search next
+        tried = [-1] * len(scan.anchored)  # the last start tried for each signal
+        for occurrence in scan.finder.finditer(text):
+            start, end = occurrence.span()
+            for p in range(start, end if scan.overlapping else start + 1):
+                which: set[int] = set()
+                for n in lengths:
+                    hit = by_string.get(text[p : p + n])
+                    if hit:
+                        which.update(hit)
+                self._try_at(doc, scan.anchored, p, which, pos, tried, found)
+        return found
+
+    def _try_at(self, doc: Document, anchored: list[tuple[int, Signal, int, int]], p: int,
+                which: set[int], pos: list[int], tried: list[int], found: dict[int, set[int]]) -> None:
+        """Try the anchored signals ``which`` at the starts that an anchor string at ``p`` allows."""
+        text, budget, rule = doc.text, doc.time_budget, self.rule
+        for k in which:
+            n, sig, lo, hi = anchored[k]
+            if hi == LINE_START:
+                c = _line_start(doc, p)
+                if c >= pos[k] and c > tried[k]:
+                    tried[k] = c
+                    m = match(rule, sig.pattern, text, c, budget)
+                    if m is not None:
+                        found.setdefault(doc.lines.line_of(c), set()).add(n)
+                        pos[k] = max(m.end(), c + 1)
+                continue
+            c = max(p - hi, pos[k], tried[k] + 1)
+            last = p - lo
+            while c <= last:
+                m = match(rule, sig.pattern, text, c, budget)
+                if m is None:
+                    c += 1
+                    continue
+                found.setdefault(doc.lines.line_of(c), set()).add(n)
+                c = pos[k] = max(m.end(), c + 1)
+            if last > tried[k]:
+                tried[k] = last
+
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
-        order = _nonblank_order(doc)
-        ranked = doc.cache["nonblank-lines"]
+        bodies = doc.lines.bodies
         strong = {i for i, s in out.items() if s.score >= self.threshold}
+        if not strong:
+            return
         for i, s in list(out.items()):
             if s.score >= self.threshold or s.score <= 0:
                 continue
-            rank = order[i][0]
-            near = [ranked[r] for r in (rank - 1, rank + 1) if 0 <= r < len(ranked)]
-            if any(j in strong for j in near):
+            if _nearest_nonblank(bodies, i, -1) in strong or _nearest_nonblank(bodies, i, 1) in strong:
                 out[i] = LineScore(s.score + self.neighbour_bonus,
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
@@ -148,28 +211,148 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
-def _nonblank_order(doc: Document) -> dict[int, tuple[int, int]]:
-    """line index → (rank among non-blank lines, number of non-blank lines); cached."""
-    cached: dict[int, tuple[int, int]] | None = doc.cache.get("nonblank-order")
+MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
+RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
+
+
+class _AnchorScan:
+    """How a scorer's positive signals are scanned: by literal anchor, or natively."""
+
+    def __init__(self, signals: tuple[Signal, ...]) -> None:
+        self.signals = [(n, sig, literal_anchor(sig.pattern)) for n, sig in enumerate(signals)
+                        if sig.weight > 0]
+        self._plans: dict[tuple[int, ...], _ScanPlan] = {}
+
+    def plan(self, text: str) -> _ScanPlan:
+        """Which signals to scan by anchor in ``text``: all that have one, except those with
+        one-character anchors that are frequent in the text (trying them all would be slower)."""
+        sample = min(len(text), 200_000)
+        chosen = []
+        for n, _sig, anchor in self.signals:
+            if anchor is None:
+                continue
+            short = [s for s in anchor[2] if len(s) < MIN_ANCHOR_LEN]
+            if short and sum(text.count(s, 0, sample) for s in short) * RARE_ANCHOR > sample:
+                continue
+            chosen.append(n)
+        key = tuple(chosen)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _ScanPlan([(n, sig, a) for n, sig, a in self.signals
+                                                 if n in key], [(n, sig) for n, sig, _ in self.signals
+                                                                  if n not in key])
+        return plan
+
+
+class _ScanPlan:
+    """The anchor strings of some signals, found in one scan; the other signals run natively."""
+
+    def __init__(self, anchored: list[tuple[int, Signal, Any]], native: list[tuple[int, Signal]]) -> None:
+        self.native = native
+        self.anchored: list[tuple[int, Signal, int, int]] = []
+        by_string: dict[str, list[int]] = {}
+        for n, sig, (lo, hi, strings) in anchored:
+            for s in strings:
+                by_string.setdefault(s, []).append(len(self.anchored))
+            self.anchored.append((n, sig, lo, hi))
+        self.by_string = {s: tuple(v) for s, v in by_string.items()}
+        self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
+        # One scan finds every anchor string: a trie-shaped alternation (much faster in ``re``
+        # than a flat one). Occurrences that start inside another are looked up one by one.
+        self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
+        self.overlapping = _overlapping(list(by_string))
+
+
+def _trie(strings: list[str]) -> str:
+    """A regex matching exactly ``strings`` (non-empty, sorted), shaped as a trie."""
+    groups: dict[str, list[str]] = {}
+    for s in strings:
+        groups.setdefault(s[0], []).append(s[1:])
+    alts = []
+    for first, rests in groups.items():
+        tails = [r for r in rests if r]
+        if not tails:
+            alts.append(re.escape(first))
+            continue
+        sub = _trie(tails)
+        alts.append(re.escape(first) + (f"(?:{sub})?" if len(tails) < len(rests) else f"(?:{sub})"))
+    return "|".join(alts)
+
+
+def _overlapping(strings: list[str]) -> bool:
+    """True when an occurrence of one string can start inside an occurrence of another."""
+    for s in strings:
+        for k in range(1, len(s)):
+            tail = s[k:]
+            if any(t.startswith(tail) or tail.startswith(t) for t in strings):
+                return True
+    return False
+
+
+def _line_start(doc: Document, p: int) -> int:
+    """Where the line holding offset ``p`` starts, counting only ``\\n`` as a break (as ``^``
+    does in multi-line patterns)."""
+    lines = doc.lines
+    start = lines.starts[lines.line_of(p)]
+    if start == 0 or doc.text[start - 1] == "\n":
+        return start
+    return doc.text.rfind("\n", 0, start) + 1
+
+
+def _nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:
+    """Index of the nearest non-blank line before (``step=-1``) or after (``step=1``) line ``i``."""
+    j = i + step
+    while 0 <= j < len(bodies):
+        if bodies[j].strip():
+            return j
+        j += step
+    return None
+
+
+def _nonblank_lines(doc: Document) -> list[int]:
+    """Indices of the non-blank lines, in order; cached."""
+    cached: list[int] | None = doc.cache.get("nonblank-lines")
     if cached is None:
-        text = doc.text
-        idx = [ln.index for ln in doc.lines.lines if text[ln.start : ln.end].strip()]
-        cached = {i: (rank, len(idx)) for rank, i in enumerate(idx)}
-        doc.cache["nonblank-order"] = cached
-        doc.cache["nonblank-lines"] = idx
+        bodies = doc.lines.bodies
+        cached = list(compress(range(len(bodies)), map(str.strip, bodies)))
+        doc.cache["nonblank-lines"] = cached
     return cached
 
 
-def _line_counts(doc: Document) -> Counter[str]:
-    """How often each stripped line text occurs; cached."""
-    cached: Counter[str] | None = doc.cache.get("line-counts")
+class LineCounts:
+    """How often each stripped line text occurs in a document, counted on demand (counting
+    every line of a big text costs time and memory; the rules only ask about a few)."""
+
+    __slots__ = ("_bodies", "_counts")
+
+    def __init__(self, bodies: list[str]) -> None:
+        self._bodies = bodies
+        self._counts: dict[str, int] = {}
+
+    def prime(self, keys: set[str]) -> None:
+        """Count ``keys`` in one pass over the lines."""
+        missing = {k for k in keys if k not in self._counts}
+        if not missing:
+            return
+        found = Counter(filter(missing.__contains__, map(str.strip, self._bodies)))
+        for k in missing:
+            self._counts[k] = found[k]
+
+    def __getitem__(self, key: str) -> int:
+        if key not in self._counts:
+            self.prime({key})
+        return self._counts[key]
+
+
+def _line_counts(doc: Document) -> LineCounts:
+    """The document's line counts; cached."""
+    cached: LineCounts | None = doc.cache.get("line-counts")
     if cached is None:
-        text = doc.text
-        cached = Counter(text[ln.start : ln.end].strip() for ln in doc.lines.lines)
+        cached = LineCounts(doc.lines.bodies)
         doc.cache["line-counts"] = cached
     return cached
 
 
-def line_counts(doc: Document) -> Counter[str]:
+def line_counts(doc: Document) -> LineCounts:
     """Public access to the cached line counts for other kinds."""
     return _line_counts(doc)

@@ -60,14 +60,20 @@ class RecurringMatcher:
             return
         counts: Counter[str] = Counter()
         where: dict[str, list[int]] = {}
-        for ln in lines:
-            body = text[ln.start : ln.end]
-            if not body or len(body) > self.max_len * 2:
+        # A normalised line starts with the line's first non-space character ("#" for a digit):
+        # lines that cannot match any key are skipped without normalising them.
+        firsts = {k[:1] for k in keys}
+        limit = self.max_len * 2
+        for index, body in enumerate(doc.lines.bodies):
+            if not body or len(body) > limit:
+                continue
+            c = body.lstrip()[:1]
+            if ("#" if c.isdecimal() else c) not in firsts:
                 continue
             k = _normal(body)
             if k in keys:
                 counts[k] += 1
-                where.setdefault(k, []).append(ln.index)
+                where.setdefault(k, []).append(index)
         for k, n in counts.items():
             if n < self.min_count:
                 continue

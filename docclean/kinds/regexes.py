@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -59,6 +60,19 @@ def finditer(rule: Rule, pattern: Pattern, text: str, budget: float, pos: int = 
         ) from None
 
 
+def match(rule: Rule, pattern: Pattern, text: str, pos: int, budget: float) -> Any:
+    """``pattern.match(text, pos)`` under the same time limit."""
+    if isinstance(pattern, re.Pattern):
+        return pattern.match(text, pos)
+    try:
+        return pattern.match(text, pos, timeout=budget)
+    except TimeoutError:
+        raise RuleError(
+            f"rule {rule.id} ({rule.path}): regex matching took longer than {budget:.0f} s; "
+            "simplify the pattern"
+        ) from None
+
+
 def search(rule: Rule, pattern: Pattern, text: str, budget: float) -> Any:
     """``pattern.search`` under the same time limit."""
     if isinstance(pattern, re.Pattern):
@@ -70,3 +84,252 @@ def search(rule: Rule, pattern: Pattern, text: str, budget: float) -> Any:
             f"rule {rule.id} ({rule.path}): regex matching took longer than {budget:.0f} s; "
             "simplify the pattern"
         ) from None
+
+
+# --- Literal anchors: a cheap prefilter derived from a pattern --------------------------------
+#
+# ``literal_anchor(pattern)`` finds literal strings that every match of the pattern contains at
+# a bounded offset from the match start: every match starts at ``p - hi .. p - lo`` for some
+# occurrence ``p`` of one of the strings. Scanning for the strings (fast) and trying the pattern
+# only at those starts finds exactly the matches that ``finditer`` finds. The pattern is parsed
+# with the stdlib parser; anything it cannot vouch for (``regex``-only syntax, classes like
+# ``\s`` or ``[^…]`` at the front, unbounded widths before the literal) gives no anchor.
+
+_ANCHOR_MAX_LEN = 3  # literal strings are cut to this many characters
+_ANCHOR_MAX_STRINGS = 200
+_ANCHOR_MAX_OFFSET = 16
+_ANCHOR_MAX_SET = 64  # larger character classes are not expanded
+_FOLDS_TO_ASCII = {"i": "İı", "k": "\u212a", "s": "ſ"}  # non-ASCII letters matching i, k, s
+
+
+def _case_variants(ch: str, ignore_case: bool) -> set[str] | None:
+    if not ignore_case or ch.lower() == ch.upper():
+        return {ch}
+    low = ch.lower()
+    if ch.isascii():
+        return {ch, ch.upper(), low, *_FOLDS_TO_ASCII.get(low, "")}
+    if "\uff21" <= ch <= "\uff3a" or "\uff41" <= ch <= "\uff5a":  # full-width Latin letters
+        return {ch, ch.upper(), low}
+    return None
+
+
+def _strings(items: Any, flags: int, sre: Any) -> tuple[set[str], bool] | None:
+    """Strings every match of ``items`` starts with (cut to ``_ANCHOR_MAX_LEN``), and whether
+    they are exactly the texts the items match. ``None`` when unknown."""
+    c = sre
+    acc = {""}
+    done: set[str] = set()
+    exact = True
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        got = _item_strings(op, av, flags, sre)
+        if got is None:
+            exact = False
+            break
+        strs, item_exact = got
+        new = {a + s for a in acc for s in strs}
+        if len(new) > _ANCHOR_MAX_STRINGS:
+            exact = False
+            break
+        acc = set()
+        for s in new:
+            if len(s) >= _ANCHOR_MAX_LEN:
+                done.add(s[:_ANCHOR_MAX_LEN])
+            else:
+                acc.add(s)
+        if not item_exact:
+            done |= acc
+            acc = set()
+        if not acc:
+            exact = exact and item_exact and not done
+            break
+    else:
+        return done | acc, exact and not done
+    return done | acc, False
+
+
+def _item_strings(op: Any, av: Any, flags: int, sre: Any) -> tuple[set[str], bool] | None:
+    c = sre
+    ignore_case = bool(flags & c.SRE_FLAG_IGNORECASE)
+    if op is c.LITERAL:
+        v = _case_variants(chr(av), ignore_case)
+        return None if v is None else (v, True)
+    if op is c.IN:
+        chars: set[str] = set()
+        for sop, sav in av:
+            if sop is c.LITERAL:
+                chars.add(chr(sav))
+            elif sop is c.RANGE and sav[1] - sav[0] < _ANCHOR_MAX_SET:
+                chars.update(chr(k) for k in range(sav[0], sav[1] + 1))
+            else:
+                return None
+            if len(chars) > _ANCHOR_MAX_SET:
+                return None
+        out: set[str] = set()
+        for ch in chars:
+            v = _case_variants(ch, ignore_case)
+            if v is None:
+                return None
+            out |= v
+        return out, True
+    if op is c.SUBPATTERN:
+        _group, add, drop, sub = av
+        return _strings(sub, (flags | add) & ~drop, sre)
+    if op is c.BRANCH:
+        union: set[str] = set()
+        exact = True
+        for alt in av[1]:
+            got = _strings(alt, flags, sre)
+            if got is None:
+                return None
+            union |= got[0]
+            exact = exact and got[1]
+        return union, exact
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        lo, hi, sub = av
+        got = _strings(sub, flags, sre)
+        if got is None:
+            return None
+        if lo == 0:
+            return got[0] | {""}, got[1] and hi == 1
+        return got[0], got[1] and lo == hi == 1
+    return None
+
+
+LINE_START = -1  # ``hi`` of an anchor whose matches start where the anchor's line starts
+
+
+def _anchor_of(items: Any, flags: int, sre: Any, state: Any, line: bool = False,
+               started: bool = False) -> tuple[int, int, set[str]] | None:
+    c = sre
+    lo = hi = 0
+    for k, (op, av) in enumerate(items):
+        if op is c.AT and av is c.AT_BEGINNING and not started:
+            line = True  # ``^`` before anything else: matches start at a line start
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        got = _strings(items[k:], flags, sre)
+        if got is not None and got[0] and "" not in got[0]:
+            return (0, LINE_START, got[0]) if line else (lo, hi, got[0])
+        if op is c.BRANCH:
+            rest = list(items[k + 1 :])
+            parts = [_anchor_of(list(alt) + rest, flags, sre, state, line, started) for alt in av[1]]
+            ok = [p for p in parts if p is not None]
+            if len(ok) < len(parts):
+                return None
+            strings: set[str] = set().union(*(p[2] for p in ok))
+            if all(p[1] == LINE_START for p in ok):
+                return 0, LINE_START, strings
+            if line or any(p[1] == LINE_START for p in ok):
+                return None
+            return lo + min(p[0] for p in ok), hi + max(p[1] for p in ok), strings
+        if op is c.SUBPATTERN and not (av[1] or av[2]):
+            found = _anchor_of(list(av[3]) + list(items[k + 1 :]), flags, sre, state, line, started)
+            if found is None or found[1] == LINE_START:
+                return found
+            return found[0] + lo, found[1] + hi, found[2]
+        if op in _repeats(c) and av[0] >= 1:
+            # The first repetition starts here: an anchor inside it anchors the whole.
+            found = _anchor_of(list(av[2]), flags, sre, state, line, started)
+            if found is not None:
+                return found if found[1] == LINE_START else (found[0] + lo, found[1] + hi, found[2])
+        started = True
+        if line:
+            # Any width is fine as long as the match cannot leave the anchor's line.
+            if not _no_newline(op, av, flags, sre):
+                return None
+            continue
+        wlo, whi = sre.SubPattern(state, [(op, av)]).getwidth()
+        if whi > _ANCHOR_MAX_OFFSET:
+            return None
+        lo += wlo
+        hi += whi
+    return None
+
+
+def _repeats(c: Any) -> tuple[Any, ...]:
+    return (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+
+
+def _no_newline(op: Any, av: Any, flags: int, sre: Any) -> bool:
+    """True when the item can never match a ``\\n``."""
+    c = sre
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return True
+    if op is c.LITERAL:
+        return bool(av != 10)
+    if op is c.ANY:
+        return not flags & c.SRE_FLAG_DOTALL
+    if op is c.IN:
+        if any(sop is c.NEGATE for sop, _ in av):
+            return any((sop is c.LITERAL and sav == 10) or (sop is c.CATEGORY and sav is c.CATEGORY_SPACE)
+                       for sop, sav in av)
+        for sop, sav in av:
+            if sop is c.LITERAL and sav == 10:
+                return False
+            if sop is c.RANGE and sav[0] <= 10 <= sav[1]:
+                return False
+            if sop is c.CATEGORY and sav not in (c.CATEGORY_DIGIT, c.CATEGORY_WORD, c.CATEGORY_NOT_SPACE):
+                return False
+            if sop not in (c.LITERAL, c.RANGE, c.CATEGORY):
+                return False
+        return True
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        return all(_no_newline(o, a, flags, sre) for o, a in av[2])
+    if op is c.SUBPATTERN:
+        sub_flags = (flags | av[1]) & ~av[2]
+        return all(_no_newline(o, a, sub_flags, sre) for o, a in av[3])
+    if op is c.BRANCH:
+        return all(_no_newline(o, a, flags, sre) for alt in av[1] for o, a in alt)
+    return False
+
+
+def _stdlib_parser() -> Any:
+    try:
+        return importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module("sre_parse")
+
+
+def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
+    """``(lo, hi, strings)``: every match of ``pattern`` starts ``lo..hi`` characters before an
+    occurrence of one of ``strings``, or, when ``hi`` is ``LINE_START``, at the start of the line
+    (after a ``\\n``) that holds the occurrence; ``None`` when no such anchor is known."""
+    source = pattern.pattern
+    if not isinstance(source, str) or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+        return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
+    source, global_flags = _hoist_flags(source)
+    sre = _stdlib_parser()
+    flags = re.IGNORECASE if pattern.flags & regex.IGNORECASE or "i" in global_flags else 0
+    if "x" in global_flags or "s" in global_flags:
+        return None
+    try:
+        parsed = sre.parse(source, flags)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    try:
+        found = _anchor_of(list(parsed), parsed.state.flags | flags, sre, parsed.state)
+    except (RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return None
+    if found is None or not found[2] or "" in found[2]:
+        return None
+    return found[0], found[1], frozenset(found[2])
+
+
+_GLOBAL_FLAGS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?([imsx]+)\)", re.S)
+
+
+def _hoist_flags(source: str) -> tuple[str, str]:
+    """Move inline flags such as ``(?m)`` out of the pattern: ``regex`` applies them to the whole
+    pattern wherever they stand, the stdlib parser only accepts them at the start."""
+    flags: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group()
+        flags.append(m.group(1))
+        return ""
+
+    return _GLOBAL_FLAGS.sub(drop, source), "".join(flags)

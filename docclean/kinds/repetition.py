@@ -52,6 +52,7 @@ class RepetitionMatcher:
         self.min_len = int(p.get("min_len", 2))
         self.max_len = int(p.get("max_len", 12))
         self.lexicon = frozenset(p.get("lexicon", []))
+        self.local_window: int | None = None
         exc = p.get("exceptions", [])
         self.exceptions = compile_patterns(rule, exc, key="exceptions") if exc else None
         unless = p.get("unless", [])
@@ -71,6 +72,11 @@ class RepetitionMatcher:
                 lo, hi = self.min_len - 2, self.max_len - 2
                 unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
             self.pattern = re.compile(unit)
+            if re.fullmatch(r"\[(?:\\.|[^\\\]])+\]", chars):  # one character per repetition
+                # Whether a copy starts at j depends on text[j : j + local_window] (and the few
+                # characters an ``unless``/``only`` lookbehind reads), so ``find_near`` may look
+                # at a few places instead of the whole text.
+                self.local_window = 2 * self.max_len
         elif self.unit == "word":
             # Letters only, so a word right after Chinese text counts too (中文the the).
             self.pattern = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
@@ -103,6 +109,17 @@ class RepetitionMatcher:
             return True
         return any(_covers(pattern, text, start, end) for pattern in self.unless)
 
+    def _accepted(self, text: str, m: re.Match[str]) -> bool:
+        unit = m.group("unit")
+        return not ((len(unit) > 1 and _periodic(unit)) or self._fine(unit + unit)
+                    or self._excused(text, m.start(), m.end()))
+
+    @staticmethod
+    def _phrase_hit(m: re.Match[str]) -> Hit:
+        unit = m.group("unit")
+        return Hit(m.start(), m.end(), unit,
+                   {"match": m.group(), "unit": unit, "copies": len(m.group()) // len(unit)})
+
     def _phrases(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         pos = 0
@@ -110,14 +127,29 @@ class RepetitionMatcher:
             m = self.pattern.search(text, pos)
             if m is None:
                 return
-            unit = m.group("unit")
-            if ((len(unit) > 1 and _periodic(unit)) or self._fine(unit + unit)
-                    or self._excused(text, m.start(), m.end())):
+            if not self._accepted(text, m):
                 pos = m.start() + 1
                 continue
             pos = m.end()
-            yield Hit(m.start(), m.end(), unit,
-                      {"match": m.group(), "unit": unit, "copies": len(m.group()) // len(unit)})
+            yield self._phrase_hit(m)
+
+    def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+        """``find(doc)`` for a text whose copies can only start inside ``spans`` (sorted,
+        disjoint): every start there is tried, then the same leftmost, non-overlapping choice
+        is made as the full scan makes."""
+        text = doc.text
+        accepted: list[re.Match[str]] = []
+        for lo, hi in spans:
+            for j in range(max(0, lo), min(hi, len(text))):
+                m = self.pattern.match(text, j)
+                if m is not None and self._accepted(text, m):
+                    accepted.append(m)
+        pos = 0
+        for m in accepted:
+            if m.start() < pos:
+                continue
+            pos = m.end()
+            yield self._phrase_hit(m)
 
     def _words(self, doc: Document) -> Iterator[Hit]:
         for m in self.pattern.finditer(doc.text):

@@ -1,0 +1,83 @@
+"""Line-score signals scanned by literal anchor find the same lines as a plain finditer."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docclean.document import Document
+from docclean.kinds import linescore
+from docclean.kinds.linescore import LineScorer
+from docclean.kinds.regexes import LINE_START, literal_anchor
+from docclean.rules import parse_rule
+
+# Pattern pieces over a small alphabet so that matches, near-misses and overlaps are frequent.
+ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整"]
+QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}"]
+WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "^{}", "{}$", "(?=a){}", "\\b{}", "(?:{})+"]
+
+
+@st.composite
+def patterns(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        atom = draw(st.sampled_from(ATOMS)) + draw(st.sampled_from(QUANT))
+        parts.append(draw(st.sampled_from(WRAP)).format(atom))
+    seq = "".join(parts)
+    if draw(st.booleans()):
+        seq = f"{seq}|{draw(st.sampled_from(ATOMS))}{draw(st.sampled_from(ATOMS))}"
+    return seq
+
+
+texts = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa", "A", "B", "整理", "整", "x", "1", " ", "\n"]),
+                max_size=30).map("".join)
+
+
+def _rule(pats: list[str], ignore_case: bool) -> LineScorer:
+    signals = [{"name": f"s{i}", "weight": 1, "patterns": [p], "ignore_case": ignore_case}
+               for i, p in enumerate(pats)]
+    data = {"id": "TS001", "name": "t", "category": "boilerplate", "kind": "line-score",
+            "message": "m", "doc": {"summary": "s"},
+            "params": {"threshold": 1, "max_len": 1000, "signals": signals}}
+    return LineScorer(parse_rule(data))
+
+
+def _plain(scorer: LineScorer, doc: Document) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for k, sig in enumerate(scorer.signals):
+        for m in sig.pattern.finditer(doc.text):
+            out.setdefault(doc.lines.line_of(m.start()), set()).add(k)
+    return out
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(patterns(), min_size=1, max_size=3), st.booleans(), texts)
+def test_anchored_scan_matches_finditer(pats: list[str], ignore_case: bool, text: str) -> None:
+    try:
+        scorer = _rule(pats, ignore_case)
+    except Exception:  # an invalid random pattern says nothing about the scan
+        return
+    saved = linescore.MIN_ANCHOR_LEN
+    linescore.MIN_ANCHOR_LEN = 1  # exercise the anchored scan on one-character anchors too
+    try:
+        doc = Document(text)
+        assert scorer._found(doc) == _plain(scorer, doc)
+    finally:
+        linescore.MIN_ANCHOR_LEN = saved
+
+
+def test_anchor_examples() -> None:
+    anchor = literal_anchor(regex.compile("仅供(?:学习|参考)"))
+    assert anchor == (0, 0, frozenset({"仅供学", "仅供参"}))
+    anchor = literal_anchor(regex.compile(r"(?m)(?<=^|[（(])[^\s，]{2,10}(?:整理|收集)"))
+    assert anchor == (2, 10, frozenset({"整理", "收集"}))
+    assert literal_anchor(regex.compile(r"\s*foo")) is None  # unbounded offset
+    # Matches of a line-anchored pattern start where the anchor's line starts.
+    anchor = literal_anchor(regex.compile(r"(?m)^[ \t]*[^\s：]{1,10}：[ \t]{3,}"))
+    assert anchor == (0, LINE_START, frozenset({"：\t", "： "}))
+    assert literal_anchor(regex.compile(r"(?m)^\s*foo")) is None  # \s may cross lines
+    assert literal_anchor(regex.compile(r"\p{Han}{2}某")) is None  # not stdlib syntax
+    assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
+    assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (
+        0, 0, frozenset({"vx", "vX", "Vx", "VX"}))
