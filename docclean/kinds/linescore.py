@@ -29,7 +29,7 @@ class Signal:
 
     name: str
     weight: int
-    pattern: Pattern
+    patterns: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +87,10 @@ class LineScorer:
         for sig in self.signals:
             if sig.weight <= 0:
                 continue
-            for m in finditer(self.rule, sig.pattern, text, doc.time_budget):
-                i = lines.line_of(m.start())
-                found.setdefault(i, {})[sig.name] = sig.weight
+            for pattern in sig.patterns:
+                for m in finditer(self.rule, pattern, text, doc.time_budget):
+                    i = lines.line_of(m.start())
+                    found.setdefault(i, {})[sig.name] = sig.weight
         if not found:
             return {}
         order = _nonblank_order(doc)
@@ -101,7 +102,7 @@ class LineScorer:
             if not body or len(body) > self.max_len:
                 continue
             for sig in self.signals:
-                if sig.weight < 0 and search(self.rule, sig.pattern, body, doc.time_budget):
+                if sig.weight < 0 and any(search(self.rule, p, body, doc.time_budget) for p in sig.patterns):
                     hits[sig.name] = sig.weight
             reasons = [f"{name}{weight:+d}" for name, weight in hits.items()]
             total = sum(hits.values())
@@ -134,12 +135,22 @@ class LineScorer:
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
 
+# Positive signals are scanned over the whole text. The regex module tries every branch of an
+# alternation at every position, so a long list of patterns is compiled in small chunks.
+_CHUNK = 6
+
+
 def _signal(rule: Rule, data: Any) -> Signal:
     name = str(data["name"])
     weight = int(data["weight"])
-    pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}",
-                               ignore_case=bool(data.get("ignore_case", False)))
-    return Signal(name, weight, pattern)
+    raw = data["patterns"]
+    if isinstance(raw, str):
+        raw = [raw]
+    ignore_case = bool(data.get("ignore_case", False))
+    chunks = [raw[k : k + _CHUNK] for k in range(0, len(raw), _CHUNK)] or [raw]
+    patterns = tuple(compile_patterns(rule, chunk, key=f"signals.{name}", ignore_case=ignore_case)
+                     for chunk in chunks)
+    return Signal(name, weight, patterns)
 
 
 def _nonblank_order(doc: Document) -> dict[int, tuple[int, int]]:
