@@ -7,7 +7,9 @@ line that has a positive signal: ``position_bonus`` within the first ``head_line
 ``tail_lines`` non-blank lines, ``recurring_bonus`` when the same line occurs again elsewhere,
 ``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
 nearest non-blank line before or after it reaches the threshold on its own (reseller lines come in
-clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and ``recurring`` rules through the document cache.
+clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
+``recurring`` rules through the document cache. Several signal tables may share a name; a name
+still counts once per line.
 """
 
 from __future__ import annotations
