@@ -3,8 +3,11 @@
 Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
 at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
-them, or between the edge and the first anchor. A gap is absorbed only when the anchor that
-closes it occurs once in the document (a recurring line says nothing about its neighbours).
+them, or between the edge and the first anchor. A line with a positive score below ``anchor``
+(a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
+length. A gap is absorbed only when the anchor that closes it occurs once in the document (a
+recurring line says nothing about its neighbours), unless every line of the gap has a positive
+score of its own.
 Blank lines inside the block, and between the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
 
@@ -56,6 +59,7 @@ class BlockMatcher:
         order = range(len(lines)) if self.region == "head" else range(len(lines) - 1, -1, -1)
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor
+        weak: set[int] = set()  # gap lines with a positive score below the anchor
         seen = 0
         for i in order:
             body = text[lines[i].start : lines[i].end].strip()
@@ -66,12 +70,16 @@ class BlockMatcher:
                 break
             s = scores.get(i)
             if s is not None and s.score >= self.anchor:
-                if pending and counts[body] == 1:
+                if pending and (counts[body] == 1 or all(j in weak for j in pending)):
                     block.extend(pending)
                 pending = []
                 block.append(i)
                 continue
-            if len(pending) >= self.max_gap or len(body) > self.gap_max_len or (s is not None and s.score < 0):
+            if s is not None and s.score > 0:
+                weak.add(i)
+            elif len(body) > self.gap_max_len or (s is not None and s.score < 0):
+                break
+            if len(pending) >= self.max_gap:
                 break
             pending.append(i)
         if not block:
