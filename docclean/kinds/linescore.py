@@ -9,7 +9,8 @@ line that has a positive signal: ``position_bonus`` within the first ``head_line
 nearest non-blank line before or after it reaches the threshold on its own (reseller lines come in
 clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
 ``recurring`` rules through the document cache. Several signal tables may share a name; a name
-still counts once per line.
+still counts once per line. Each signal is one scan of the text: a pattern that starts with a
+literal keeps the scan fast; a leading class or lookbehind slows every position down.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Signal:
 
     name: str
     weight: int
-    patterns: tuple[Pattern, ...]
+    pattern: Pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,9 @@ class LineScorer:
         for sig in self.signals:
             if sig.weight <= 0:
                 continue
-            for pattern in sig.patterns:
-                for m in finditer(self.rule, pattern, text, doc.time_budget):
-                    i = lines.line_of(m.start())
-                    found.setdefault(i, {})[sig.name] = sig.weight
+            for m in finditer(self.rule, sig.pattern, text, doc.time_budget):
+                i = lines.line_of(m.start())
+                found.setdefault(i, {})[sig.name] = sig.weight
         if not found:
             return {}
         order = _nonblank_order(doc)
@@ -104,7 +104,7 @@ class LineScorer:
             if not body or len(body) > self.max_len:
                 continue
             for sig in self.signals:
-                if sig.weight < 0 and any(search(self.rule, p, body, doc.time_budget) for p in sig.patterns):
+                if sig.weight < 0 and search(self.rule, sig.pattern, body, doc.time_budget):
                     hits[sig.name] = sig.weight
             reasons = [f"{name}{weight:+d}" for name, weight in hits.items()]
             total = sum(hits.values())
@@ -137,22 +137,12 @@ class LineScorer:
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
 
-# Positive signals are scanned over the whole text. The regex module tries every branch of an
-# alternation at every position, so a long list of patterns is compiled in small chunks.
-_CHUNK = 6
-
-
 def _signal(rule: Rule, data: Any) -> Signal:
     name = str(data["name"])
     weight = int(data["weight"])
-    raw = data["patterns"]
-    if isinstance(raw, str):
-        raw = [raw]
-    ignore_case = bool(data.get("ignore_case", False))
-    chunks = [raw[k : k + _CHUNK] for k in range(0, len(raw), _CHUNK)] or [raw]
-    patterns = tuple(compile_patterns(rule, chunk, key=f"signals.{name}", ignore_case=ignore_case)
-                     for chunk in chunks)
-    return Signal(name, weight, patterns)
+    pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}",
+                               ignore_case=bool(data.get("ignore_case", False)))
+    return Signal(name, weight, pattern)
 
 
 def _nonblank_order(doc: Document) -> dict[int, tuple[int, int]]:
