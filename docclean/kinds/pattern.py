@@ -6,7 +6,9 @@ Params: ``patterns`` (list), ``ignore_case``, ``group`` (the reported group, def
 texts that never count), ``triggers`` (literals; the rule is skipped when none occurs),
 ``expand = "line"`` (report the whole line and strip its break too), ``unless`` (a table of
 ``patterns`` and ``count``: the rule is skipped for a text where they match ``count`` times or
-more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``engine``.
+more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``min_lines`` (the rule reports
+nothing unless it matches on at least this many lines: a shape that is junk only when a reseller
+repeats it), ``engine``.
 """
 
 from __future__ import annotations
@@ -42,17 +44,26 @@ class PatternMatcher:
         if unless is not None:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
+        self.min_lines = int(p.get("min_lines", 1))
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield one hit per match that no exception or lexicon entry covers."""
-        text = doc.text
-        if self.triggers and not any(t in text for t in self.triggers):
+        if self.triggers and not any(t in doc.text for t in self.triggers):
             return
         if self.unless is not None and self._unless_met(doc):
             return
+        if self.min_lines > 1:
+            hits = list(self._hits(doc))
+            if len({doc.lines.line_of(h.start) for h in hits}) >= self.min_lines:
+                yield from hits
+            return
+        yield from self._hits(doc)
+
+    def _hits(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
         for m in finditer(self.rule, self.pattern, text, doc.time_budget):
             start, end = m.span(self.group)
             if start < 0 or start == end:
@@ -71,9 +82,7 @@ class PatternMatcher:
 
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        seen = 0
-        for _ in finditer(self.rule, self.unless, doc.text, doc.time_budget):
-            seen += 1
+        for seen, _ in enumerate(finditer(self.rule, self.unless, doc.text, doc.time_budget), 1):
             if seen >= self.unless_count:
                 return True
         return False
