@@ -18,11 +18,12 @@ Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, `
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
-from .linescore import LineScorer, line_counts
+from .linescore import LineScore, LineScorer, line_counts
 
 
 class BlockMatcher:
@@ -86,7 +87,7 @@ class BlockMatcher:
             return
         yield from self._hits(doc, sorted(block), scores)
 
-    def _hits(self, doc: Document, block: list[int], scores: dict[int, object]) -> Iterator[Hit]:
+    def _hits(self, doc: Document, block: list[int], scores: dict[int, LineScore]) -> Iterator[Hit]:
         lines = doc.lines.lines
         text = doc.text
         first, last = block[0], block[-1]
@@ -121,12 +122,18 @@ class BlockMatcher:
             if j < stop:
                 end = lines[j].start
             s = scores.get(i)
-            reason = s.explain() if s is not None and hasattr(s, "explain") else "inside the block"
+            reason = s.explain() if s is not None else "inside the block"
             yield Hit(lines[i].start, end, None,
                       {"match": text[lines[i].start : lines[i].end], "reasons": reason})
 
 
-def bind_scorers(matcher: BlockMatcher, rule_lookup: dict[str, Rule]) -> None:
+class _NeedsScorer(Protocol):
+    scorer_id: str
+
+    def bind(self, scorer: LineScorer) -> None: ...
+
+
+def bind_scorers(matcher: _NeedsScorer, rule_lookup: dict[str, Rule]) -> None:
     """Attach the scorer rule named in a block rule's params."""
     rule = rule_lookup.get(matcher.scorer_id)
     if rule is None:
