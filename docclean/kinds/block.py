@@ -5,7 +5,7 @@ at the document edge, the block runs through anchors and absorbs up to ``max_gap
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
 them, or between the edge and the first anchor. A line with a positive score below ``anchor``
 (a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
-length. A gap is absorbed only when the anchor that closes it occurs once in the document (a
+length, and does not count towards ``max_gap``. A gap is absorbed only when the anchor that closes it occurs once in the document (a
 recurring line says nothing about its neighbours), unless every line of the gap has a positive
 score of its own.
 Blank lines inside the block, and between the block and the text, go with it. Each non-blank
@@ -78,9 +78,8 @@ class BlockMatcher:
                 continue
             if s is not None and s.score > 0:
                 weak.add(i)
-            elif len(body) > self.gap_max_len or (s is not None and s.score < 0):
-                break
-            if len(pending) >= self.max_gap:
+            elif (len(body) > self.gap_max_len or (s is not None and s.score < 0)
+                  or sum(j not in weak for j in pending) >= self.max_gap):
                 break
             pending.append(i)
         if not block:
