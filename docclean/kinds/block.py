@@ -5,9 +5,9 @@ at the document edge, the block runs through anchors and absorbs up to ``max_gap
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
 them, or between the edge and the first anchor. A line with a positive score below ``anchor``
 (a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
-length, and does not count towards ``max_gap``. A gap is absorbed only when the anchor that closes it occurs once in the document (a
-recurring line says nothing about its neighbours), unless every line of the gap has a positive
-score of its own.
+length, and does not count towards ``max_gap``. A gap is absorbed only when the anchor that
+closes it occurs once in the document (a recurring line says nothing about its neighbours),
+unless every line of the gap has a positive score of its own.
 Blank lines inside the block, and between the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
 
