@@ -6,8 +6,9 @@ lines that already have a positive signal; each signal counts once per line. Con
 line that has a positive signal: ``position_bonus`` within the first ``head_lines`` or last
 ``tail_lines`` non-blank lines, ``recurring_bonus`` when the same line occurs again elsewhere,
 ``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
-nearest non-blank line before or after it reaches the threshold on its own (reseller lines come in
-clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
+nearest non-blank line before or after it reaches the threshold on its own and occurs once
+(reseller lines come in clusters; a repeated watermark says nothing about its neighbours).
+Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
 ``recurring`` rules through the document cache. Several signal tables may share a name; a name
 still counts once per line. Each signal is one scan of the text: a pattern that starts with a
 literal keeps the scan fast; a leading class or lookbehind slows every position down.
@@ -126,7 +127,10 @@ class LineScorer:
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
         order = _nonblank_order(doc)
         ranked = doc.cache["nonblank-lines"]
-        strong = {i for i, s in out.items() if s.score >= self.threshold}
+        # A watermark repeated between paragraphs says nothing about the lines around it.
+        text, lines, counts = doc.text, doc.lines, _line_counts(doc)
+        strong = {i for i, s in out.items() if s.score >= self.threshold
+                  and counts[text[lines.line(i).start : lines.line(i).end].strip()] == 1}
         for i, s in list(out.items()):
             if s.score >= self.threshold or s.score <= 0:
                 continue
