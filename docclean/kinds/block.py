@@ -3,8 +3,12 @@
 Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
 at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
-them, or between the edge and the first anchor. A gap is absorbed only when the anchor that
-closes it occurs once in the document (a recurring line says nothing about its neighbours).
+them, or between the edge and the first anchor. A line with a positive score below ``anchor``
+(a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
+length, and does not count towards ``max_gap``; other gap lines must be short, must not end a
+sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
+absorbed only when the anchor that closes it occurs once in the document (a recurring line says
+nothing about its neighbours), unless every line of the gap has a positive score of its own.
 A block never reaches past the middle of the document. Blank lines inside the block, and between
 the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
@@ -16,12 +20,12 @@ Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, `
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
 from .linescore import LineScore, LineScorer, line_counts
-from .recurring import RecurringMatcher
 
 _SENTENCE_END = frozenset("。！？；…!?;")
 
@@ -62,6 +66,7 @@ class BlockMatcher:
         limit = min(self.window, nonblank // 2)  # a block never reaches the middle of the document
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor
+        weak: set[int] = set()  # gap lines with a positive score below the anchor
         seen = 0
         for i in order:
             body = text[lines[i].start : lines[i].end].strip()
@@ -72,13 +77,16 @@ class BlockMatcher:
                 break
             s = scores.get(i)
             if s is not None and s.score >= self.anchor:
-                if pending and counts[body] == 1:
+                if pending and (counts[body] == 1 or all(j in weak for j in pending)):
                     block.extend(pending)
                 pending = []
                 block.append(i)
                 continue
-            if (len(pending) >= self.max_gap or len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
-                    or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0):
+            if s is not None and s.score > 0:
+                weak.add(i)
+            elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
+                  or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0
+                  or sum(j not in weak for j in pending) >= self.max_gap):
                 break
             pending.append(i)
         if not block:
@@ -125,7 +133,13 @@ class BlockMatcher:
                       {"match": text[lines[i].start : lines[i].end], "reasons": reason})
 
 
-def bind_scorers(matcher: BlockMatcher | RecurringMatcher, rule_lookup: dict[str, Rule]) -> None:
+class _NeedsScorer(Protocol):
+    scorer_id: str
+
+    def bind(self, scorer: LineScorer) -> None: ...
+
+
+def bind_scorers(matcher: _NeedsScorer, rule_lookup: dict[str, Rule]) -> None:
     """Attach the scorer rule named in a block rule's params."""
     rule = rule_lookup.get(matcher.scorer_id)
     if rule is None:

@@ -13,7 +13,8 @@ Markdown code, i.e. fenced blocks and backtick spans, where ``{{name}}`` or ``X`
 unless a Chinese character stands right before and after the hit, as in a comment
 ``// 将XX号位复制到0号位``), ``quiet_zones`` (regexes run over the whole text: a hit inside one
 of their matches is dropped, e.g. a blank form annexed to a law, whose fields are meant to stay
-blank), ``engine``.
+blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
+shape that is junk only when a reseller repeats it), ``engine``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class PatternMatcher:
         if unless is not None:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
+        self.min_lines = int(p.get("min_lines", 1))
         self.skip_code = bool(p.get("skip_code", False))
         # each zone regex runs on its own: joined into one alternation they scan far slower
         self.zones = [compile_patterns(rule, [z], key="quiet_zones") for z in p.get("quiet_zones", [])]
@@ -70,6 +72,15 @@ class PatternMatcher:
             return
         if self.unless is not None and self._unless_met(doc):
             return
+        if self.min_lines > 1:
+            hits = list(self._hits(doc))
+            if len({doc.lines.line_of(h.start) for h in hits}) >= self.min_lines:
+                yield from hits
+            return
+        yield from self._hits(doc)
+
+    def _hits(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
         quiet: list[tuple[int, int]] | None = None
         quiet_starts: list[int] = []
         code: list[tuple[int, int]] = []
