@@ -225,10 +225,15 @@ class _AnchorScan:
         for n, _sig, anchor in self.signals:
             if anchor is None:
                 continue
-            short = [s for s in anchor[2] if len(s) < MIN_ANCHOR_LEN]
-            if short and sum(text.count(s, 0, sample) for s in short) * RARE_ANCHOR > sample:
-                continue
-            chosen.append(n)
+            limit = sample // RARE_ANCHOR
+            seen = 0
+            for s in anchor[2]:
+                if len(s) < MIN_ANCHOR_LEN:
+                    seen += text.count(s, 0, sample)
+                    if seen > limit:
+                        break
+            else:
+                chosen.append(n)
         key = tuple(chosen)
         plan = self._plans.get(key)
         if plan is None:
