@@ -58,13 +58,14 @@ def test_anchored_scan_matches_finditer(pats: list[str], ignore_case: bool, text
         scorer = _rule(pats, ignore_case)
     except Exception:  # an invalid random pattern says nothing about the scan
         return
-    saved = linescore.MIN_ANCHOR_LEN
-    linescore.MIN_ANCHOR_LEN = 1  # exercise the anchored scan on one-character anchors too
+    saved = linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT
+    # Exercise the anchored scan on short texts and one-character anchors too.
+    linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = 1, 0
     try:
         doc = Document(text)
         assert scorer._found(doc) == _plain(scorer, doc)
     finally:
-        linescore.MIN_ANCHOR_LEN = saved
+        linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = saved
 
 
 def test_anchor_examples() -> None:

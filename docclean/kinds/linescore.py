@@ -64,6 +64,7 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         self._scan: _AnchorScan | None = None
+        self._native: _ScanPlan | None = None
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -134,9 +135,14 @@ class LineScorer:
         over the whole text. Both find the same matches as ``finditer`` over the whole text."""
         text, lines, budget = doc.text, doc.lines, doc.time_budget
         found: dict[int, set[int]] = {}
-        if self._scan is None:
-            self._scan = _AnchorScan(self.signals)
-        scan = self._scan.plan(text)
+        if len(text) < SMALL_TEXT:  # scanning natively is quicker than preparing the anchors
+            if self._native is None:
+                self._native = _ScanPlan([], [(n, s) for n, s in enumerate(self.signals) if s.weight > 0])
+            scan = self._native
+        else:
+            if self._scan is None:
+                self._scan = _AnchorScan(self.signals)
+            scan = self._scan.plan(text)
         for k, sig in scan.native:
             for m in finditer(self.rule, sig.pattern, text, budget):
                 found.setdefault(lines.line_of(m.start()), set()).add(k)
@@ -205,6 +211,7 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
+SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 
