@@ -349,6 +349,13 @@ class LineCounts:
             self.prime({key})
         return self._counts[key]
 
+    def get(self, key: str, default: int = 0) -> int:
+        """Like ``dict.get``: the count, or ``default`` for a text that is no line."""
+        return self[key] or default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self[key] > 0
+
 
 def _line_counts(doc: Document) -> LineCounts:
     """The document's line counts; cached."""
