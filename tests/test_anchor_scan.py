@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from docclean.document import Document
 from docclean.kinds import linescore
 from docclean.kinds.linescore import LineScorer
-from docclean.kinds.regexes import LINE_START, literal_anchor
+from docclean.kinds.regexes import LINE_START, RUN_START, literal_anchor, literal_anchors
 from docclean.rules import parse_rule
 
 # Pattern pieces over a small alphabet so that matches, near-misses and overlaps are frequent.
-ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整"]
-QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}"]
+ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整",
+         "[ab1]", "[a-c]"]
+QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "{3,}", "{2,20}"]
 WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "^{}", "{}$", "(?=a){}", "\\b{}", "(?:{})+"]
 
 
@@ -80,5 +81,8 @@ def test_anchor_examples() -> None:
     assert literal_anchor(regex.compile(r"(?m)^\s*foo")) is None  # \s may cross lines
     assert literal_anchor(regex.compile(r"\p{Han}{2}某")) is None  # not stdlib syntax
     assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
+    # Unbounded runs of a class before the literal: matches start in the run.
+    anchors = literal_anchors(regex.compile(r"(?<![a-z])[a-z0-9]{3,}\.(?:com|cn)"))
+    assert anchors == [(3, RUN_START, frozenset({".co", ".cn"}), frozenset("abcdefghijklmnopqrstuvwxyz0123456789"))]
     assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (
         0, 0, frozenset({"vx", "vX", "Vx", "VX"}))
