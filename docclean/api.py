@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import engine
 from .errors import InputError
 from .model import Finding, FixMode, Result
 from .rules import RuleSet, load_rules
-
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".text")
+from .sources import Decoded
 
 _DEFAULT_RULES: RuleSet | None = None
 
@@ -53,14 +51,35 @@ def clean(
     return engine.run(text, ruleset, mode=FixMode(fix), max_removal=max_removal, allow=allow)
 
 
-@dataclass(frozen=True, slots=True)
+TYPE_OF_SUFFIX = {**{s: "txt" for s in (".txt", ".text", ".rst")}, ".md": "md", ".markdown": "md",
+                  ".docx": "docx", ".docm": "docx", ".doc": "docx", ".wps": "docx"}
+"""File type docclean reads for each file name suffix: plain text, Markdown, or Word."""
+
+
+def file_type(path: str | os.PathLike[str], forced: str | None = None) -> str | None:
+    """``txt``, ``md`` or ``docx`` for ``path`` (``-``, stdin, is text), or None when unknown."""
+    if forced:
+        return forced
+    if str(path) == "-":
+        return "txt"
+    return TYPE_OF_SUFFIX.get(Path(path).suffix.lower())
+
+
 class CleanedFile:
     """The result of cleaning a file: the text result plus how to write it back."""
 
-    path: str
-    result: Result
-    encoding: str | None
-    _write: object  # callable(out_path: Path) -> None, kept private
+    __slots__ = ("_data", "_save", "changed", "encoding", "notices", "path", "result")
+
+    def __init__(self, path: str, result: Result, encoding: str | None, *, changed: bool,
+                 save: Callable[[Path], None], data: Callable[[], bytes] | None = None,
+                 notices: tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.result = result
+        self.encoding = encoding  # None for .docx
+        self.changed = changed  # True when writing would produce something other than the input
+        self.notices = notices  # one-line remarks about the file as a whole (.docx)
+        self._save = save
+        self._data = data
 
     @property
     def text(self) -> str:
@@ -72,15 +91,15 @@ class CleanedFile:
         """Every finding, applied or not."""
         return self.result.findings
 
-    @property
-    def changed(self) -> bool:
-        """True when cleaning changed anything."""
-        return self.result.changed
+    def data(self) -> bytes:
+        """The cleaned file's bytes in its own encoding (text files only)."""
+        if self._data is None:
+            raise InputError(f"{self.path}: a Word document has no text form; write it to a file")
+        return self._data()
 
     def write(self, out: str | os.PathLike[str] | None = None) -> None:
         """Write the cleaned file atomically to ``out`` (default: over the input)."""
-        target = Path(out) if out is not None else Path(self.path)
-        self._write(target)  # type: ignore[operator]
+        self._save(Path(out) if out is not None else Path(self.path))
 
 
 def clean_file(
@@ -94,34 +113,56 @@ def clean_file(
     allow: Sequence[str] = (),
     encoding: str | None = None,
     to_utf8: bool = False,
+    remove_picture_watermarks: bool = False,
+    kind: str | None = None,
 ) -> CleanedFile:
     """Clean a .txt/.md/.rst (any common encoding) or .docx file; nothing is written until
-    ``CleanedFile.write()`` is called. Raises ``InputError`` or ``DecodeError`` for bad input."""
-    from .sources import encode_text, read_text_file, write_atomic
+    ``CleanedFile.write()`` is called. In .md/.markdown files only the prose is checked (see
+    ``docclean.markdown``); suppression comments are honoured in every text file. ``kind``
+    (``txt``, ``md``, ``docx``) overrides the type the suffix implies. For .docx, picture
+    watermarks are reported and removed only with ``remove_picture_watermarks=True`` (or when
+    their alt text is reseller text); legacy .doc/.wps go through LibreOffice. Raises
+    ``InputError`` or ``DecodeError`` for bad input."""
+    from .sources import read_text_file
 
     p = Path(path)
-    suffix = p.suffix.lower()
     ruleset = rules if rules is not None else default_rules()
     if select or ignore:
         ruleset = ruleset.select(select, ignore)
-    if suffix in (".docx", ".docm", ".doc", ".wps"):
-        return _clean_docx(p, ruleset, FixMode(fix), max_removal)
-    if suffix and suffix not in TEXT_SUFFIXES:
-        raise InputError(f"{p}: unsupported file type {suffix!r} (docclean reads .txt, .md, .rst and .docx)")
+    kind = file_type(p, kind)
+    if kind is None:
+        raise InputError(f"{p}: unsupported file type {p.suffix!r} (docclean reads .txt, .md, .rst and .docx)")
+    if kind == "docx":
+        return _clean_word(p, ruleset, FixMode(fix), max_removal, allow, remove_picture_watermarks)
     decoded = read_text_file(p, encoding=encoding)
-    result = engine.run(decoded.text, ruleset, mode=FixMode(fix), max_removal=max_removal, allow=allow)
-
-    def write(target: Path) -> None:
-        write_atomic(target, encode_text(result.text, decoded, to_utf8=to_utf8))
-
-    return CleanedFile(str(p), result, decoded.encoding, write)
+    return clean_decoded(decoded, str(p), rules=ruleset, fix=fix, max_removal=max_removal, allow=allow,
+                         markdown=kind == "md", to_utf8=to_utf8)
 
 
-def _clean_docx(path: Path, ruleset: RuleSet, mode: FixMode, max_removal: float) -> CleanedFile:
-    try:
-        from .docx import clean_docx
-    except ImportError:  # pragma: no cover - the docx package ships with docclean
-        raise InputError(f"{path}: .docx support is not available in this installation") from None
-    res = clean_docx(path, rules=ruleset, fix=mode.value, max_removal=max_removal)
-    result = Result(text=res.text, findings=tuple(res.findings), original=res.text if not res.changed else "")
-    return CleanedFile(str(path), result, None, res.save)
+def clean_decoded(decoded: Decoded, path: str, *, rules: RuleSet, fix: FixMode | str = FixMode.SAFE,
+                  max_removal: float = 0.3, allow: Sequence[str] = (), markdown: bool = False,
+                  to_utf8: bool = False) -> CleanedFile:
+    """Clean text already decoded from a file (or stdin) and keep what is needed to write it back."""
+    from .markdown import run
+    from .sources import encode_text, write_atomic
+
+    result = run(decoded.text, rules, mode=FixMode(fix), max_removal=max_removal, allow=allow,
+                 markdown=markdown)
+
+    def data() -> bytes:
+        return encode_text(result.text, decoded, to_utf8=to_utf8)
+
+    def save(target: Path) -> None:
+        write_atomic(target, data())
+
+    return CleanedFile(path, result, decoded.encoding, changed=result.changed or to_utf8, save=save, data=data)
+
+
+def _clean_word(path: Path, ruleset: RuleSet, mode: FixMode, max_removal: float, allow: Sequence[str],
+                remove_picture_watermarks: bool) -> CleanedFile:
+    from .docx import clean_docx
+
+    res = clean_docx(path, rules=ruleset, fix=mode.value, max_removal=max_removal, allow=tuple(allow),
+                     remove_picture_watermarks=remove_picture_watermarks)
+    result = Result(text=res.text, findings=tuple(res.findings), original=res.text)
+    return CleanedFile(str(path), result, None, changed=res.changed, save=res.save, notices=res.notices)

@@ -19,13 +19,14 @@ Overlaps are resolved like this, and the order is deterministic:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .document import Document
-from .errors import RemovalLimitError
-from .kinds import Hit, compile_rule
+from .errors import RemovalLimitError, RuleError
+from .kinds import Hit, Matcher, compile_rule
 from .kinds.block import BlockMatcher, bind_scorers
 from .kinds.linescore import LineScorer
 from .kinds.recurring import RecurringMatcher
@@ -87,8 +88,7 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
         if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
             bind_scorers(matcher, lookup)
         spans = near.get(rule.id) if near is not None else None
-        hits = matcher.find(doc) if spans is None else matcher.find_near(doc, spans)  # type: ignore[attr-defined]
-        for hit in hits:
+        for hit in _hits(rule, matcher, doc, spans):
             if rule.action is Action.FLAG:
                 replacement = None
             elif hit.replacement is not None and rule.action is Action.REPLACE:
@@ -98,6 +98,19 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
             out.append(Candidate(rule, order, hit.start, hit.end, replacement,
                                  _message(rule, hit, doc.text), hit.suggestion))
     return out
+
+
+def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int]] | None = None) -> list[Hit]:
+    """A rule's hits (only those starting in ``near`` when given, for rules that can look
+    locally); an unexpected failure inside a rule becomes a ``RuleError`` naming it."""
+    try:
+        if near is not None:
+            return list(matcher.find_near(doc, near))  # type: ignore[attr-defined]
+        return list(matcher.find(doc))
+    except RuleError:
+        raise
+    except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
+        raise RuleError(f"rule {rule.id} ({rule.path}) failed: {type(exc).__name__}: {exc}") from None
 
 
 def _allowed(cands: list[Candidate], text: str, allow: Sequence[str]) -> list[Candidate]:
@@ -157,12 +170,25 @@ def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
-def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], edits_only: bool = False,
-              near: Mapping[str, list[tuple[int, int]]] | None = None,
+Keep = Callable[[int, int, "str | None", str], bool]
+Screen = Callable[[str], "tuple[str, Keep | None]"]
+"""Given the current text: the text rules see (same length, e.g. Markdown code masked) and a
+predicate ``keep(start, end, replacement, rule_id)`` that drops candidates before edits are chosen."""
+
+
+def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], screen: Screen | None = None,
+              edits_only: bool = False, near: Mapping[str, list[tuple[int, int]]] | None = None,
               ) -> tuple[list[Candidate], list[tuple[int, int, str]], list[Candidate]]:
-    doc = Document(text)
-    found = detect(doc, ruleset, edits_for=mode if edits_only else None, near=near)
-    cands = resolve(_allowed(list(found), text, allow), mode)
+    seen, keep = screen(text) if screen is not None else (text, None)
+    if len(seen) != len(text):
+        raise ValueError("a screen must keep the text's length")
+    if "\r" in seen:  # rules see LF line breaks; offsets stay those of the input
+        seen = seen.replace("\r\n", " \n").replace("\r", "\n")
+    found = _allowed(detect(Document(seen), ruleset, edits_for=mode if edits_only else None, near=near),
+                     text, allow)
+    if keep is not None:
+        found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
+    cands = resolve(list(found), mode)
     edits = [(c.start, c.end, c.replacement or "") for c in cands if c.applied]
     return cands, edits, found
 
@@ -201,7 +227,7 @@ def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], 
             return b if right else a
         return x + b - edits[k][1]
 
-    spans = sorted([(a - window, b + 1) for a, b in images]
+    spans = sorted([(a - window, b + 16) for a, b in images]
                    + [(edited(s, False) - 1, edited(e, True) + 1) for s, e in hits])
     merged: list[tuple[int, int]] = []
     for lo, hi in spans:
@@ -216,80 +242,85 @@ def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], 
 
 
 def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> list[Candidate]:
-    """Fold edits found on the edited text back into offsets of ``original``."""
-    applied = sorted((c for c in first if c.applied), key=lambda c: c.start)
-    # Offsets of each applied edit in the edited text.
-    new_starts: list[int] = []
+    """Fold the edits found on the edited text (``later``) back into offsets of ``original``.
+
+    Each later edit is grouped with the earlier edits it touches (and, through them, with other
+    later edits); a group becomes one edit of ``original`` whose replacement is the matching
+    slice of the newly edited text, reported under the group's first later edit. Earlier edits
+    absorbed into a group are reported with ``applied=False``.
+    """
+    earlier = sorted((c for c in first if c.applied), key=lambda c: c.start)
+    fresh = sorted((c for c in later if c.applied), key=lambda c: c.start)
+    spans: list[tuple[int, int]] = []  # where each earlier edit's replacement sits in the edited text
     delta = 0
-    for c in applied:
-        new_starts.append(c.start + delta)
+    for c in earlier:
+        s = c.start + delta
+        spans.append((s, s + len(c.replacement or "")))
         delta += len(c.replacement or "") - (c.end - c.start)
+    ends = [e for _, e in spans]
 
-    def to_original(p: int, right: bool) -> tuple[int, int | None]:
-        """Map an edited-text offset; also say which edit it falls strictly inside, if any."""
-        k = bisect_right(new_starts, p) - 1
-        if k < 0:
-            return p, None
-        c = applied[k]
-        ns = new_starts[k]
-        ne = ns + len(c.replacement or "")
-        shift = c.end - ne
-        if p < ne:  # inside inserted text
-            return c.start + (p - ns), k
-        if p == ne and ns == ne and not right:  # at a pure deletion, left side
-            return c.start, None
-        return p + shift, None
+    def touched(c: Candidate) -> list[int]:
+        out = []
+        for k in range(bisect_right(ends, c.start - 1), len(spans)):
+            s, e = spans[k]
+            if s > c.end:
+                break
+            if (c.start < e and s < c.end) if s < e else c.start < s < c.end:
+                out.append(k)
+        return out
 
-    merged = list(first)
-    for c in later:
-        if not c.applied:
-            continue
-        s, ks = to_original(c.start, right=True)
-        e, ke = to_original(c.end, right=False)
-        touched = [i for i, a in enumerate(applied) if a.start < e and s < a.end]
-        touched += [k for k in (ks, ke) if k is not None and k not in touched]
-        if not touched:
-            merged.append(replace(c, start=s, end=e))
-            continue
-        lo = min([s] + [applied[i].start for i in touched])
-        hi = max([e] + [applied[i].end for i in touched])
-        inner = sorted((applied[i] for i in touched), key=lambda a: a.start)
-        middle = apply_edits(original[lo:hi], [(a.start - lo, a.end - lo, a.replacement or "")
-                                               for a in inner])
-        # Now apply the later edit inside ``middle``: locate it relative to the edited text.
-        new_lo = _to_edited(lo, applied, new_starts)
-        rel_s, rel_e = c.start - new_lo, c.end - new_lo
-        middle = middle[:rel_s] + (c.replacement or "") + middle[rel_e:]
-        for a in inner:
-            a.applied = False
-        merged.append(replace(c, start=lo, end=hi, replacement=middle))
-    return merged
-
-
-def _to_edited(p: int, applied: list[Candidate], new_starts: list[int]) -> int:
-    """Offset in the edited text of original offset ``p`` (p is not inside an edit)."""
-    delta = 0
-    for c in applied:
-        if c.end <= p:
-            delta += len(c.replacement or "") - (c.end - c.start)
+    groups: list[tuple[list[int], list[Candidate]]] = []
+    for c in fresh:
+        hits = touched(c)
+        if groups and set(hits) & set(groups[-1][0]):
+            groups[-1][0].extend(k for k in hits if k not in groups[-1][0])
+            groups[-1][1].append(c)
         else:
-            break
-    return p + delta
+            groups.append((hits, [c]))
+
+    def to_original(p: int, right: bool) -> int:
+        """Original offset of edited-text offset ``p`` (never strictly inside an earlier edit)."""
+        k = bisect_right(ends, p) - 1  # last earlier edit ending at or before p
+        while k >= 0 and not right and spans[k][0] == spans[k][1] == p:
+            k -= 1  # left of the pure deletions at p
+        return p if k < 0 else p + earlier[k].end - spans[k][1]
+
+    edited = apply_edits(apply_edits(original, [(c.start, c.end, c.replacement or "") for c in earlier]),
+                         [(c.start, c.end, c.replacement or "") for c in fresh])
+    shift = 0  # length change made by the later edits of the groups before this one
+    for hits, members in groups:
+        lo_c = min([m.start for m in members] + [spans[k][0] for k in hits])
+        hi_c = max([m.end for m in members] + [spans[k][1] for k in hits])
+        growth = sum(len(m.replacement or "") - (m.end - m.start) for m in members)
+        lo = min([earlier[k].start for k in hits] + [to_original(lo_c, right=True)])
+        hi = max([earlier[k].end for k in hits] + [to_original(hi_c, right=False)])
+        for k in hits:
+            earlier[k].applied = False
+        first.append(replace(members[0], start=lo, end=hi,
+                             replacement=edited[lo_c + shift : hi_c + shift + growth]))
+        shift += growth
+    return first
 
 
 def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_removal: float = 0.3,
-        allow: Sequence[str] = ()) -> Result:
-    """Detect, fix and report; see the module docstring for how edits are chosen."""
-    cands, edits, found = _one_pass(text, ruleset, mode, allow)
+        allow: Sequence[str] = (), screen: Screen | None = None) -> Result:
+    """Detect, fix and report; see the module docstring for how edits are chosen.
+
+    ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
+    candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
+    """
+    cands, edits, found = _one_pass(text, ruleset, mode, allow, screen)
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
         local = _local_rules(ruleset)
         first_hits = {rid: [(c.start, c.end) for c in found if c.rule.id == rid] for rid in local}
         for _ in range(MAX_PASSES):
             near = None
-            if all(edits[k][1] <= edits[k + 1][0] for k in range(len(edits) - 1)):
+            # Local rules are re-run only near the edits; a screen may change what rules see far
+            # from them (a stripped code fence), so screened texts are re-checked whole.
+            if screen is None and all(edits[k][1] <= edits[k + 1][0] for k in range(len(edits) - 1)):
                 near = {rid: _near_spans(first_hits[rid], edits, w, len(current)) for rid, w in local.items()}
-            later, more, _ = _one_pass(current, ruleset, mode, allow, edits_only=True, near=near)
+            later, more, _ = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near)
             if not more:
                 break
             cands = _compose(text, cands, later)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import string
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from .model import CATEGORIES, Action, FixSafety, RuleDoc, Severity
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 KINDS = ("pattern", "line-score", "block", "recurring", "repetition", "sequence")
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -87,10 +88,15 @@ class RuleSet:
     def select(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
         """Keep rules matching any ``select`` key (all when empty) and none of ``ignore``.
 
-        A key is a rule id, an id prefix (``BP``), a rule name or a category.
+        A key is a rule id, an id prefix (``BP``, ``bp``), a rule name or a category; a key that
+        names no rule is an error.
         """
         def hit(rule: Rule, keys: Sequence[str]) -> bool:
             return any(_matches(rule, key) for key in keys)
+
+        unknown = [k for k in (*select, *ignore) if not any(_matches(r, k) for r in self.rules)]
+        if unknown:
+            raise RuleError(f"no rule matches {', '.join(map(repr, unknown))} (see 'docclean rules')")
 
         kept = []
         for rule in self.rules:
@@ -127,7 +133,12 @@ class RuleSet:
 
 
 def _matches(rule: Rule, key: str) -> bool:
-    return key in (rule.id, rule.name, rule.category) or (key.isupper() and rule.id.startswith(key))
+    """True when ``key`` names the rule: its id, an id prefix (any case), its name or category."""
+    lowered = key.lower()
+    if lowered in (rule.name, rule.category):
+        return True
+    upper = key.upper()
+    return bool(upper) and upper.isalnum() and rule.id.startswith(upper)
 
 
 def _apply_override(rule: Rule, values: Mapping[str, Any], where: str) -> Rule:
@@ -194,15 +205,24 @@ def load_rules(
 
 def _compile_all(ruleset: RuleSet) -> None:
     from .kinds import compile_rule  # local import: kinds import this module
+    from .kinds.block import BlockMatcher, bind_scorers
+    from .kinds.recurring import RecurringMatcher
 
+    lookup = {r.id: r for r in ruleset}
     for rule in ruleset:
-        compile_rule(rule)
+        matcher = compile_rule(rule)
+        if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
+            try:
+                bind_scorers(matcher, lookup)
+            except ValueError as exc:
+                raise RuleError(f"{rule.path}: rule {rule.id}: {exc}") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -267,6 +287,13 @@ def parse_rule(data: Mapping[str, Any], path: str = "<memory>") -> Rule:
     params = data.get("params", {})
     if not isinstance(params, Mapping):
         raise RuleError(f"{where}: 'params' must be a table")
+    message = _text(data, "message", where)
+    try:
+        for _, name, spec, conversion in string.Formatter().parse(message):
+            if conversion not in (None, "r", "s", "a") or (name is not None and spec and "{" in spec):
+                raise ValueError(f"bad conversion or format spec in field {name!r}")
+    except ValueError as exc:
+        raise RuleError(f"{where}: invalid message template: {exc}") from None
     enabled = data.get("enabled", True)
     if data.get("removed"):
         enabled = False
@@ -278,7 +305,7 @@ def parse_rule(data: Mapping[str, Any], path: str = "<memory>") -> Rule:
         severity=_enum(Severity, data.get("severity", "warning"), where, "severity"),
         action=action,
         safety=safety,
-        message=_text(data, "message", where),
+        message=message,
         doc=doc,
         params=params,
         tests=tuple(tests),

@@ -53,7 +53,8 @@ def parse_marked(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _isolated(ruleset: RuleSet, rule: Rule) -> RuleSet:
-    return RuleSet(tuple(r if r.id == rule.id else replace(r, enabled=False) for r in ruleset.rules))
+    """Only ``rule`` enabled, even when it is off by default (its examples show what it does)."""
+    return RuleSet(tuple(replace(r, enabled=r.id == rule.id) for r in ruleset.rules))
 
 
 def check_rule(rule: Rule, ruleset: RuleSet) -> list[Failure]:

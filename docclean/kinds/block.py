@@ -3,9 +3,14 @@
 Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
 at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
-them, or between the edge and the first anchor. A gap is absorbed only when the anchor that
-closes it occurs once in the document (a recurring line says nothing about its neighbours).
-Blank lines inside the block, and between the block and the text, go with it. Each non-blank
+them, or between the edge and the first anchor. A line with a positive score below ``anchor``
+(a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
+length, and does not count towards ``max_gap``; other gap lines must be short, must not end a
+sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
+absorbed only when the anchor that closes it occurs once in the document (a recurring line says
+nothing about its neighbours), unless every line of the gap has a positive score of its own.
+A block never reaches past the middle of the document. Blank lines inside the block, and between
+the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
@@ -14,12 +19,15 @@ Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, `
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
-from .linescore import LineScorer, line_counts
+from .linescore import LineScore, LineScorer, line_counts
+
+_SENTENCE_END = frozenset("。！？；…!?;")
 
 
 class BlockMatcher:
@@ -54,31 +62,38 @@ class BlockMatcher:
         text = doc.text
         counts = line_counts(doc)
         order = range(len(lines)) if self.region == "head" else range(len(lines) - 1, -1, -1)
+        nonblank = sum(1 for ln in lines if text[ln.start : ln.end].strip())
+        limit = min(self.window, nonblank // 2)  # a block never reaches the middle of the document
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor
+        weak: set[int] = set()  # gap lines with a positive score below the anchor
         seen = 0
         for i in order:
             body = text[lines[i].start : lines[i].end].strip()
             if not body:
                 continue
             seen += 1
-            if seen > self.window:
+            if seen > limit:
                 break
             s = scores.get(i)
             if s is not None and s.score >= self.anchor:
-                if pending and counts[body] == 1:
+                if pending and (counts[body] == 1 or all(j in weak for j in pending)):
                     block.extend(pending)
                 pending = []
                 block.append(i)
                 continue
-            if len(pending) >= self.max_gap or len(body) > self.gap_max_len or (s is not None and s.score < 0):
+            if s is not None and s.score > 0:
+                weak.add(i)
+            elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
+                  or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0
+                  or sum(j not in weak for j in pending) >= self.max_gap):
                 break
             pending.append(i)
         if not block:
             return
         yield from self._hits(doc, sorted(block), scores)
 
-    def _hits(self, doc: Document, block: list[int], scores: dict[int, object]) -> Iterator[Hit]:
+    def _hits(self, doc: Document, block: list[int], scores: Mapping[int, LineScore]) -> Iterator[Hit]:
         lines = doc.lines.lines
         text = doc.text
         first, last = block[0], block[-1]
@@ -113,12 +128,18 @@ class BlockMatcher:
             if j < stop:
                 end = lines[j].start
             s = scores.get(i)
-            reason = s.explain() if s is not None and hasattr(s, "explain") else "inside the block"
+            reason = s.explain() if s is not None else "inside the block"
             yield Hit(lines[i].start, end, None,
                       {"match": text[lines[i].start : lines[i].end], "reasons": reason})
 
 
-def bind_scorers(matcher: BlockMatcher, rule_lookup: dict[str, Rule]) -> None:
+class _NeedsScorer(Protocol):
+    scorer_id: str
+
+    def bind(self, scorer: LineScorer) -> None: ...
+
+
+def bind_scorers(matcher: _NeedsScorer, rule_lookup: dict[str, Rule]) -> None:
     """Attach the scorer rule named in a block rule's params."""
     rule = rule_lookup.get(matcher.scorer_id)
     if rule is None:

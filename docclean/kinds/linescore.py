@@ -6,8 +6,12 @@ lines that already have a positive signal; each signal counts once per line. Con
 line that has a positive signal: ``position_bonus`` within the first ``head_lines`` or last
 ``tail_lines`` non-blank lines, ``recurring_bonus`` when the same line occurs again elsewhere,
 ``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
-nearest non-blank line before or after it reaches the threshold on its own (reseller lines come in
-clusters). Lines longer than ``max_len`` never score. The scores are shared with ``block`` and ``recurring`` rules through the document cache.
+nearest non-blank line before or after it reaches the threshold on its own and occurs once
+(reseller lines come in clusters; a repeated watermark says nothing about its neighbours).
+Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
+``recurring`` rules through the document cache. Several signal tables may share a name; a name
+still counts once per line. Signals with a literal anchor are tried only near occurrences of it;
+a pattern that starts with a literal keeps the scan fast.
 """
 
 from __future__ import annotations
@@ -86,6 +90,11 @@ class LineScorer:
             cached = self._score(doc)
             doc.cache[key] = cached
         return cached
+
+    def penalty(self, body: str, doc: Document) -> int:
+        """The sum of the negative signals that ``body`` (one line) matches."""
+        return sum(s.weight for s in self.signals
+                   if s.weight < 0 and search(self.rule, s.pattern, body, doc.time_budget))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every line whose score reaches the threshold, with its break."""
@@ -197,7 +206,11 @@ class LineScorer:
 
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
         bodies = doc.lines.bodies
+        counts = _line_counts(doc)
         strong = {i for i, s in out.items() if s.score >= self.threshold}
+        counts.prime({bodies[i].strip() for i in strong})
+        # A watermark repeated between paragraphs says nothing about the lines around it.
+        strong = {i for i in strong if counts[bodies[i].strip()] == 1}
         if not strong:
             return
         for i, s in list(out.items()):

@@ -1,22 +1,34 @@
 """Kind ``pattern``: regexes over the whole text, with exceptions, a lexicon and line expansion.
 
-Params: ``patterns`` (list), ``ignore_case``, ``group`` (the reported group, default 0),
-``replacement`` (a template for action ``replace``: ``\\1``, ``\\g<name>``), ``exceptions``
-(regexes: a hit inside one of their matches on the same line is dropped), ``lexicon`` (matched
-texts that never count), ``triggers`` (literals; the rule is skipped when none occurs),
-``expand = "line"`` (report the whole line and strip its break too), ``unless`` (a table of
-``patterns`` and ``count``: the rule is skipped for a text where they match ``count`` times or
-more, e.g. placeholder 某某 in a text anonymised with 张某/李某), ``engine``.
+Params: ``patterns`` (list, joined into one alternation: start each with a cheap lookahead at
+its first character, e.g. ``(?=[XＸ])``, or the joined regex tries every lookbehind at every
+position), ``ignore_case``, ``group`` (the reported group, default 0), ``replacement`` (a
+template for action ``replace``: ``\\1``, ``\\g<name>``), ``exceptions`` (regexes: a hit
+inside one of their matches on the same line is dropped), ``lexicon`` (matched texts that never
+count), ``triggers`` (literals; the rule is skipped when none occurs), ``expand = "line"``
+(report the whole line and strip its break too), ``unless`` (a table of ``patterns`` and
+``count``: the rule is skipped for a text where they match ``count`` times or more, e.g.
+placeholder 某某 in a text anonymised with 张某/李某), ``skip_code`` (true: drop hits inside
+Markdown code, i.e. fenced blocks and backtick spans, where ``{{name}}`` or ``X`` are code,
+unless a Chinese character stands right before and after the hit, as in a comment
+``// 将XX号位复制到0号位``), ``quiet_zones`` (regexes run over the whole text: a hit inside one
+of their matches is dropped, e.g. a blank form annexed to a law, whose fields are meant to stay
+blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
+shape that is junk only when a reseller repeats it), ``engine``.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
+
+import regex
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import compile_patterns, finditer
+from .regexes import Pattern, compile_patterns, finditer
 
 
 class PatternMatcher:
@@ -33,6 +45,9 @@ class PatternMatcher:
             if exceptions else None
         )
         self.group: int | str = p.get("group", 0)
+        _check_group(self.pattern, self.group, "group")
+        for ref in re.findall(r"\\(\d+)|\\g<(\w+)>", str(p.get("replacement", ""))):
+            _check_group(self.pattern, (ref[0] and int(ref[0])) or ref[1], "replacement")
         self.replacement: str | None = p.get("replacement")
         self.lexicon = frozenset(p.get("lexicon", []))
         self.triggers: tuple[str, ...] = tuple(p.get("triggers", []))
@@ -42,6 +57,10 @@ class PatternMatcher:
         if unless is not None:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
+        self.min_lines = int(p.get("min_lines", 1))
+        self.skip_code = bool(p.get("skip_code", False))
+        # each zone regex runs on its own: joined into one alternation they scan far slower
+        self.zones = [compile_patterns(rule, [z], key="quiet_zones") for z in p.get("quiet_zones", [])]
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
@@ -53,9 +72,32 @@ class PatternMatcher:
             return
         if self.unless is not None and self._unless_met(doc):
             return
+        if self.min_lines > 1:
+            hits = list(self._hits(doc))
+            if len({doc.lines.line_of(h.start) for h in hits}) >= self.min_lines:
+                yield from hits
+            return
+        yield from self._hits(doc)
+
+    def _hits(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
+        quiet: list[tuple[int, int]] | None = None
+        quiet_starts: list[int] = []
+        code: list[tuple[int, int]] = []
+        code_starts: list[int] = []
         for m in finditer(self.rule, self.pattern, text, doc.time_budget):
             start, end = m.span(self.group)
             if start < 0 or start == end:
+                continue
+            if quiet is None:
+                quiet = self._quiet(doc)
+                quiet_starts = [s for s, _ in quiet]
+                if self.skip_code:
+                    code = _merged(code_spans(doc))
+                    code_starts = [s for s, _ in code]
+            if quiet and _inside(quiet, quiet_starts, start, end):
+                continue
+            if code and _inside(code, code_starts, start, end) and not _in_chinese(text, start, end):
                 continue
             matched = text[start:end]
             if matched in self.lexicon or self._excepted(doc, start, end):
@@ -69,14 +111,22 @@ class PatternMatcher:
                 matched = doc.lines.text_of(line)
             yield Hit(start, end, replacement, {"match": matched})
 
+    def _quiet(self, doc: Document) -> list[tuple[int, int]]:
+        """The quiet zones of ``doc``, where this rule's hits are dropped, merged."""
+        spans: list[tuple[int, int]] = []
+        for zone in self.zones:
+            key = ("quiet-zone", zone.pattern)
+            found: list[tuple[int, int]] | None = doc.cache.get(key)
+            if found is None:
+                found = [m.span() for m in finditer(self.rule, zone, doc.text, doc.time_budget)]
+                doc.cache[key] = found
+            spans.extend(found)
+        return _merged(spans)
+
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        seen = 0
-        for _ in finditer(self.rule, self.unless, doc.text, doc.time_budget):
-            seen += 1
-            if seen >= self.unless_count:
-                return True
-        return False
+        matches = finditer(self.rule, self.unless, doc.text, doc.time_budget)
+        return any(seen >= self.unless_count for seen, _ in enumerate(matches, 1))
 
     def _excepted(self, doc: Document, start: int, end: int) -> bool:
         if self.exceptions is None:
@@ -88,3 +138,67 @@ class PatternMatcher:
             if m.start() <= start and end <= m.end():
                 return True
         return False
+
+
+def _check_group(pattern: Pattern, group: int | str, key: str) -> None:
+    """Reject a group number or name the pattern does not define (a load-time error)."""
+    if isinstance(group, int) and not 0 <= group <= pattern.groups:
+        raise ValueError(f"{key} refers to group {group}, but the pattern has {pattern.groups}")
+    if isinstance(group, str) and not group.isdigit() and group not in pattern.groupindex:
+        raise ValueError(f"{key} refers to unknown group {group!r}")
+# a backtick span without Chinese sentence punctuation: some digitised texts use ` as a quote mark
+_INLINE_CODE = regex.compile(r"(?<!`)(`+)(?!`)[^\n，。；！？]+?(?<!`)\1(?!`)")
+_FENCE = regex.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def code_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans of Markdown code in ``doc``: fenced blocks (fence lines included, an unclosed fence
+    runs to the end) and backtick spans outside them; sorted, computed once per document."""
+    cached: list[tuple[int, int]] | None = doc.cache.get("markdown-code")
+    if cached is not None:
+        return cached
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    if "`" in text or "~~~" in text:
+        pos = 0
+        while True:
+            m = _FENCE.search(text, pos)
+            block_start = m.start() if m else len(text)
+            spans.extend(c.span() for c in _INLINE_CODE.finditer(text, pos, block_start))
+            if m is None:
+                break
+            fence = m.group(1)
+            close = regex.compile(rf"(?m)^[ \t]{{0,3}}{regex.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            line_end = text.find("\n", m.end())
+            c = close.search(text, len(text) if line_end < 0 else line_end + 1)
+            block_end = len(text) if c is None else c.end()
+            spans.append((block_start, block_end))
+            pos = block_end
+    doc.cache["markdown-code"] = spans
+    return spans
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _in_chinese(text: str, start: int, end: int) -> bool:
+    """Whether ``start..end`` has Chinese on both sides: prose in a code comment or string."""
+    return start > 0 and end < len(text) and bool(_HAN.match(text[start - 1])) and bool(_HAN.match(text[end]))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans`` as sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether ``start..end`` lies within one of the sorted, disjoint ``spans``."""
+    k = bisect_right(starts, start) - 1
+    return k >= 0 and end <= spans[k][1]

@@ -77,10 +77,13 @@ class RecurringMatcher:
         for k, n in counts.items():
             if n < self.min_count:
                 continue
+            best = max((scores[i] for i in where[k] if i in scores), key=lambda s: s.score, default=None)
             for i in where[k]:
                 ln = lines[i]
+                own = scores.get(i, best)
+                reasons = own.explain() if own is not None else "whole-line shape"
                 yield Hit(ln.start, ln.next, None,
-                          {"match": text[ln.start : ln.end], "count": n})
+                          {"match": text[ln.start : ln.end], "count": n, "reasons": reasons})
 
     def _shaped(self, doc: Document) -> set[str]:
         """Normalised lines that a shape pattern matches from end to end."""

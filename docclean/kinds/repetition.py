@@ -2,13 +2,28 @@
 
 ``unit = "phrase"``: a run of ``chars`` between ``min_len`` and ``max_len`` long written twice
 or more in a row (清楚地认识清楚地认识 → 清楚地认识); the span covers every copy and the fix
-keeps one. Units made of one repeated character (哈哈哈) and units that are themselves
-repetitive never count; ``lexicon`` lists doubled forms that are fine (研究研究) and
-``exceptions`` regexes that the doubled form may match to be fine (一步一步: ``^一.一.$``).
-``unit = "word"``: a Latin word written twice with space between ("the the"); the fix keeps one.
-``unit = "sentence"``: a sentence (ending in 。！？；!?) immediately followed by itself; the fix
-strips the second copy. ``unit = "line"``: a non-blank line repeated as the next non-blank line;
-the fix strips the second copy and its break.
+(action ``replace``) keeps one. Units made of one repeated character (哈哈哈) and units that
+are themselves repetitive never count. ``chars`` (a regex, default any Han character) is what
+the unit is made of and ``min_len``/``max_len`` count its matches: ``chars = "的"`` with
+``min_len = max_len = 1`` finds 的的, ``chars = "(?:因为|按照)"`` a doubled word. ``lexicon`` lists
+doubled forms that are fine (研究研究) and ``exceptions`` regexes that the doubled form may match
+to be fine (一步一步: ``^一.一.$``).
+``unless`` (all units): regexes tried at the first character of the doubled run, with the text
+before it visible to lookbehind and the text after it to lookahead; the hit is dropped when one
+matches at least up to the end of the run (dialogue 我晓得我晓得。, possessive chains
+的原型的原型, 一个字一个字). ``only``: regexes used the same way, one of which must match for
+the hit to count; a broad rule with an unsafe fix lists the safe rule's ``unless`` here, so the
+two never report the same run.
+``unit = "word"``: a Latin word written twice with space between ("the the"); the span covers
+the extra copies with the space before each, so the fix keeps one.
+``unit = "sentence"``: a sentence immediately preceded by a copy of itself; ``ends`` (default
+``。！？；!?``) are the characters that end one. The second copy runs from just after an ending
+(and closing quotes) to the next ending; the first copy is the same text right before it, which
+may start in the middle of a longer sentence (a pasted tail). ``min_len`` counts its letters and
+Han characters, ``max_len`` caps its length (set it to 200 or so); the fix strips the second copy.
+With ``，`` in ``ends`` a doubled clause counts too.
+``unit = "line"``: a non-blank line repeated as the next non-blank line; the fix strips the second
+copy and its break.
 """
 
 from __future__ import annotations
@@ -19,9 +34,10 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import compile_patterns, finditer
+from .regexes import Pattern, compile_patterns
 
-_SENTENCE = re.compile(r"[^。！？；!?\r\n]+[。！？；!?]+[”’」』）)]?")
+_CLOSERS = "”’」』）)"
+_WORDY = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 class RepetitionMatcher:
@@ -36,18 +52,39 @@ class RepetitionMatcher:
         self.min_len = int(p.get("min_len", 2))
         self.max_len = int(p.get("max_len", 12))
         self.lexicon = frozenset(p.get("lexicon", []))
+        self.local_window: int | None = None
         exc = p.get("exceptions", [])
         self.exceptions = compile_patterns(rule, exc, key="exceptions") if exc else None
-        # ``local_window``: when set, whether a copy starts at offset j depends on text[j : j + window]
-        # only, so ``find_near`` may look at a few places instead of the whole text.
-        self.local_window: int | None = None
+        unless = p.get("unless", [])
+        # Compiled one by one: each may number its own groups for backreferences.
+        self.unless = [compile_patterns(rule, [u], key="unless") for u in unless]
+        only = p.get("only", [])
+        self.only = [compile_patterns(rule, [u], key="only") for u in only]
+        self.ends = str(p.get("ends", "。！？；!?"))
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
-            self.pattern = re.compile(rf"((?:{chars}){{{self.min_len},{self.max_len}}}?)\1+")
+            if not 1 <= self.min_len <= self.max_len:
+                raise ValueError("need 1 <= min_len <= max_len")
+            unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
+            if self.min_len >= 3:
+                # A cheap necessary condition first: the unit's first two characters recur
+                # min_len to max_len characters later.
+                lo, hi = self.min_len - 2, self.max_len - 2
+                unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
+            self.pattern = re.compile(unit)
             if re.fullmatch(r"\[(?:\\.|[^\\\]])+\]", chars):  # one character per repetition
+                # Whether a copy starts at j depends on text[j : j + local_window] (and the few
+                # characters an ``unless``/``only`` lookbehind reads), so ``find_near`` may look
+                # at a few places instead of the whole text.
                 self.local_window = 2 * self.max_len
         elif self.unit == "word":
-            self.pattern = re.compile(r"\b([A-Za-z]+)((?:[ \t]+\1\b)+)", re.IGNORECASE)
+            # Letters only, so a word right after Chinese text counts too (中文the the).
+            self.pattern = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
+                                      re.IGNORECASE)
+        elif self.unit == "sentence":
+            if not self.ends:
+                raise ValueError("ends must list at least one character")
+            self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*")
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
@@ -65,6 +102,24 @@ class RepetitionMatcher:
             return True
         return self.exceptions is not None and self.exceptions.search(doubled) is not None
 
+    def _excused(self, text: str, start: int, end: int) -> bool:
+        """True when an ``unless`` regex covers the run at ``start``..``end``, or when ``only``
+        regexes are given and none does."""
+        if self.only and not any(_covers(pattern, text, start, end) for pattern in self.only):
+            return True
+        return any(_covers(pattern, text, start, end) for pattern in self.unless)
+
+    def _accepted(self, text: str, m: re.Match[str]) -> bool:
+        unit = m.group("unit")
+        return not ((len(unit) > 1 and _periodic(unit)) or self._fine(unit + unit)
+                    or self._excused(text, m.start(), m.end()))
+
+    @staticmethod
+    def _phrase_hit(m: re.Match[str]) -> Hit:
+        unit = m.group("unit")
+        return Hit(m.start(), m.end(), unit,
+                   {"match": m.group(), "unit": unit, "copies": len(m.group()) // len(unit)})
+
     def _phrases(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         pos = 0
@@ -72,13 +127,11 @@ class RepetitionMatcher:
             m = self.pattern.search(text, pos)
             if m is None:
                 return
-            unit = m.group(1)
-            if _periodic(unit) or self._fine(unit + unit):
+            if not self._accepted(text, m):
                 pos = m.start() + 1
                 continue
             pos = m.end()
-            yield Hit(m.start(), m.end(), unit, {"match": m.group(), "unit": unit,
-                                                 "copies": len(m.group()) // len(unit)})
+            yield self._phrase_hit(m)
 
     def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         """``find(doc)`` for a text whose copies can only start inside ``spans`` (sorted,
@@ -89,34 +142,57 @@ class RepetitionMatcher:
         for lo, hi in spans:
             for j in range(max(0, lo), min(hi, len(text))):
                 m = self.pattern.match(text, j)
-                if m is not None and not _periodic(m.group(1)) and not self._fine(m.group(1) * 2):
+                if m is not None and self._accepted(text, m):
                     accepted.append(m)
         pos = 0
         for m in accepted:
             if m.start() < pos:
                 continue
             pos = m.end()
-            unit = m.group(1)
-            yield Hit(m.start(), m.end(), unit, {"match": m.group(), "unit": unit,
-                                                 "copies": len(m.group()) // len(unit)})
+            yield self._phrase_hit(m)
 
     def _words(self, doc: Document) -> Iterator[Hit]:
         for m in self.pattern.finditer(doc.text):
             word = m.group(1)
-            if self._fine(f"{word} {word}"):
+            if self._fine(f"{word} {word}") or self._excused(doc.text, m.start(), m.end()):
                 continue
-            yield Hit(m.start(), m.end(), word, {"match": m.group(), "unit": word})
+            yield Hit(m.end(1), m.end(), None, {"match": m.group(), "unit": word})
 
     def _sentences(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
-        prev: re.Match[str] | None = None
-        for m in finditer(self.rule, _SENTENCE, text, doc.time_budget):
-            if (prev is not None and prev.end() == m.start() and m.group() == prev.group()
-                    and len(m.group().strip()) >= self.min_len and not self._fine(m.group())):
-                yield Hit(m.start(), m.end(), "", {"match": m.group(), "unit": m.group()})
-                prev = None
+        marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text)]
+        boundaries = {e for pair in marks for e in pair}
+        longest = max(self.max_len, self.min_len)
+        last_hit = -1
+        line_start = prev_p = 0
+        for p, _ in marks:
+            nl = text.rfind("\n", prev_p, p)
+            if nl >= 0:
+                line_start = nl + 1
+            prev_p = p
+            if p < last_hit or p >= len(text):
                 continue
-            prev = m
+            # The second copy starts just after an ending; the first copy is the same text right
+            # before it, so it starts at an earlier occurrence of the second copy's first
+            # characters on the same line (nearest first: the shortest unit wins).
+            lo = max(line_start, p - longest, last_hit)
+            key = text[p : p + 2]
+            if len(key) < 2 or "\n" in key:
+                continue
+            f = text.rfind(key, lo, p)
+            while f >= 0:
+                size = p - f
+                q_end = p + size
+                # Both copies are equal, so the second ends with the same ending: it may only
+                # stop before the closing quotes the first had (说“长。“长。”).
+                if q_end in boundaries and text[p:q_end] == text[f:p]:
+                    unit = text[p:q_end]
+                    if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
+                            and not self._excused(text, f, q_end)):
+                        last_hit = q_end
+                        yield Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
+                        break
+                f = text.rfind(key, lo, f)
 
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
@@ -125,10 +201,17 @@ class RepetitionMatcher:
             body = text[ln.start : ln.end].strip()
             if not body:
                 continue
-            if body == prev and len(body) >= self.min_len and not self._fine(body):
+            if (body == prev and len(body) >= self.min_len and not self._fine(body)
+                    and not self._excused(text, ln.start, ln.end)):
                 yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
                 continue
             prev = body
+
+
+def _covers(pattern: Pattern, text: str, start: int, end: int) -> bool:
+    """``pattern`` matches at ``start`` and reaches at least ``end``."""
+    m = pattern.match(text, start)
+    return m is not None and m.end() >= end
 
 
 def _periodic(unit: str) -> bool:

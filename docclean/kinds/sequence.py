@@ -1,16 +1,32 @@
 """Kind ``sequence``: section numbers that repeat, skip or restart wrongly.
 
 ``levels`` is an ordered list (outermost first) of tables: ``name``, ``pattern`` (a regex whose
-group ``n`` holds the number; matched at the start of a line unless ``inline = true``),
+group ``n`` holds the number; matched at the start of a line, after ``indent`` (a regex, default
+any spaces), unless ``inline = true``),
 ``numerals`` (``chinese``, ``arabic``, ``circled``) and ``format`` (how to print a suggestion,
-``{n}`` for the number). A number at one level resets every deeper level. Each level expects
-1 after a reset and then the previous number plus one: a repeat or a skip is reported with the
-expected number as suggestion; a new sequence starting at 1 is fine. ``groups`` of levels are
-independent of each other (law articles 第一条 do not restart under chapters).
+``{n}`` for the number) and ``group``. A number at one level resets every deeper level of its
+group. Each level expects the previous number plus one: a repeat, a skip or a step back is
+reported with the expected number as suggestion; a new sequence starting at 1 is always fine.
+The first number of a level right under a parent (a number of a shallower level of the same
+group) must be 1, else it is reported as a wrong start with suggestion 1 (（二） straight after
+二、); the first number of a level with no parent yet is taken as it is (an excerpt may start
+anywhere). With ``runs_on = true`` a level may also go on from its last number under the
+previous parent (9. under 二、 after 8. under 一、: numbering through the whole document). An
+``inline`` level only continues within a paragraph, or into a paragraph that starts with it.
+A skip or wrong start is not reported when the number just before appears inside the lines in
+between (1．甲罪 2．乙罪 … 35．丙罪 on one line, then 36． at the start of the next). A level
+with ``check = false`` only resets the deeper levels and is never reported itself (law
+articles 第X条 restart the items （一） under them; another rule checks the articles).
+With ``back_ok = true`` a step back is taken as the start of another text joined on (laws
+quoted or collected one after another), not reported. ``groups`` of levels are independent of
+each other (law articles 第一条 do not restart under chapters). With ``skip_quoted = true``
+numbers inside a quotation “…” that runs over several lines are left out: a quoted article or
+list (an amendment quoting the new text) has numbering of its own.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +77,35 @@ def int_to_chinese(n: int) -> str:
                    else "一" + int_to_chinese(rest))
 
 
+_QUOTE_LIMIT = 20_000  # an opening quote not closed within this many characters is a stray
+
+
+def _quoted_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations “…” that run over more than one line (a quoted article or list)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        start = text.find("“", pos)
+        if start < 0:
+            return spans
+        end = text.find("”", start + 1, start + _QUOTE_LIMIT)
+        if end < 0:
+            pos = start + 1
+            continue
+        inner = text.find("“", start + 1, end)
+        if inner >= 0:  # an opening quote that is never closed before the next one: a stray
+            pos = inner
+            continue
+        if "\n" in text[start:end]:
+            spans.append((start, end))
+        pos = end + 1
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    k = bisect_right(spans, (offset, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] < offset < spans[k][1]
+
+
 def _value(numerals: str, s: str) -> int | None:
     if numerals == "chinese":
         return chinese_to_int(s)
@@ -88,6 +133,10 @@ class Level:
     numerals: str
     format: str
     inline: bool
+    runs_on: bool
+    back_ok: bool
+    check: bool
+    anywhere: Pattern  # the same number format anywhere in a line
 
 
 class SequenceMatcher:
@@ -106,11 +155,17 @@ class SequenceMatcher:
                 raise ValueError("numerals must be chinese, arabic or circled")
             pattern = data["pattern"]
             inline = bool(data.get("inline", False))
-            source = pattern if inline else rf"(?m)^[ \t\u3000]*(?:{pattern})"
+            indent = str(data.get("indent", "[ \t\u3000]*"))
+            source = pattern if inline else rf"(?m)^(?:{indent})(?:{pattern})"
             levels.append(Level(str(data["name"]), group, depth,
                                 compile_patterns(rule, [source], key=f"levels.{data['name']}"),
-                                numerals, str(data.get("format", "{n}")), inline))
+                                numerals, str(data.get("format", "{n}")), inline,
+                                bool(data.get("runs_on", False)),
+                                bool(data.get("back_ok", False)),
+                                bool(data.get("check", True)),
+                                compile_patterns(rule, [pattern], key=f"levels.{data['name']}")))
         self.levels = tuple(levels)
+        self.skip_quoted = bool(rule.params.get("skip_quoted", False))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every number that does not follow its predecessor."""
@@ -121,24 +176,53 @@ class SequenceMatcher:
                 if value is not None:
                     events.append((m.start("n"), m.end("n"), level.depth, level, value))
         events.sort(key=lambda e: (e[0], e[2]))
-        last: dict[tuple[str, int], tuple[int, int]] = {}  # (group, depth) → (value, offset)
+        if self.skip_quoted:
+            quoted = _quoted_blocks(doc.text)
+            if quoted:
+                events = [e for e in events if not _inside(quoted, e[0])]
+        last: dict[tuple[str, int], tuple[int, int, Level]] = {}  # (group, depth) → value, offset
+        parent: dict[tuple[str, int], tuple[int, int, Level]] = {}  # the parent that reset a level
+        carried: dict[tuple[str, int], int] = {}  # the last number of a level before its reset
+        lines = doc.lines
         for start, end, depth, level, value in events:
             key = (level.group, depth)
             prev = last.get(key)
+            if level.inline and prev is not None and not self._continues(doc, prev[1], start):
+                prev = None
             for (g, d) in list(last):
                 if g == level.group and d > depth:
-                    del last[(g, d)]
-            last[key] = (value, start)
-            if prev is None or value == 1 or value == prev[0] + 1:
+                    carried[(g, d)] = last.pop((g, d))[0]
+            for lv in self.levels:
+                if lv.group == level.group and lv.depth > depth:
+                    parent[(lv.group, lv.depth)] = (value, start, level)
+            last[key] = (value, start, level)
+            if value == 1 or not level.check:
                 continue
-            expected = prev[0] + 1
-            kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
-            line, _ = doc.lines.location(prev[1])
+            if prev is None:
+                up = parent.get(key)
+                # Numbering that runs on across parents (9. under 二、 after 8. under 一、) is a
+                # style of its own; inline enumerations only count within their paragraph.
+                if (up is None or level.inline
+                        or (level.runs_on and carried.get(key) == value - 1)
+                        or self._inline_run(doc, level, up[1], start, value - 1)):
+                    continue
+                expected, kind = 1, "does not restart"
+                before, before_at, before_level = up
+            else:
+                if value == prev[0] + 1 or (level.back_ok and value < prev[0]):
+                    continue
+                if value > prev[0] + 1 and self._inline_run(doc, level, prev[1], start, value - 1):
+                    continue
+                expected = prev[0] + 1
+                kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
+                before, before_at, before_level = prev
+            line, _ = lines.location(before_at)
             marker = doc.text[start:end]
             suggestion = level.format.format(n=_render(level.numerals, expected))
-            args: dict[str, Any] = {"match": level.format.format(n=marker), "problem": kind,
-                                    "expected": suggestion, "previous_line": line,
-                                    "previous": level.format.format(n=_render(level.numerals, prev[0]))}
+            args: dict[str, Any] = {
+                "match": level.format.format(n=marker), "problem": kind, "expected": suggestion,
+                "previous_line": line,
+                "previous": before_level.format.format(n=_render(before_level.numerals, before))}
             span_end = end + len(level.format.split("{n}", 1)[1]) if "{n}" in level.format else end
             if doc.text[end:span_end] != level.format.split("{n}", 1)[1]:
                 span_end = end
@@ -146,5 +230,23 @@ class SequenceMatcher:
             prefix = level.format.split("{n}", 1)[0]
             if prefix and doc.text[start - len(prefix) : start] == prefix:
                 span_start = start - len(prefix)
-            last[key] = (value, start)
             yield Hit(span_start, span_end, None, args, suggestion)
+
+    def _inline_run(self, doc: Document, level: Level, prev: int, start: int, wanted: int) -> bool:
+        """The numbers skipped at line starts stand inside lines (1．甲罪 2．乙罪 3．丙罪)."""
+        lo = doc.lines.line(doc.lines.line_of(prev)).start
+        for m in finditer(self.rule, level.anywhere, doc.text, doc.time_budget, lo, start):
+            if m.start("n") > prev and _value(level.numerals, m.group("n")) == wanted:
+                return True
+        return False
+
+    @staticmethod
+    def _continues(doc: Document, prev: int, start: int) -> bool:
+        """An inline enumeration goes on in the same paragraph, or in a later paragraph that
+        starts with its next number (一是…\n二是…)."""
+        lines = doc.lines
+        here = lines.line_of(start)
+        if lines.line_of(prev) == here:
+            return True
+        head = doc.text[lines.line(here).start : start]
+        return not head.strip(" \t\u3000")

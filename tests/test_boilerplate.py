@@ -1,0 +1,141 @@
+"""Document-level checks of the boilerplate rules: real reseller lines go, real text stays."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import docclean
+
+ROOT = Path(__file__).resolve().parent.parent
+WILD = ROOT.parent / "shared" / "corpus" / "boilerplate-wild.tsv"
+CLEAN = ROOT.parent / "shared" / "corpus" / "clean"
+
+# A short document of our own: a title, headings and paragraphs.
+DOC = [
+    "关于进一步加强安全生产工作的实施意见",
+    "为深入贯彻落实上级关于安全生产工作的决策部署，切实防范化解重大安全风险，结合本地实际，提出如下意见。",
+    "一、总体要求",
+    "坚持人民至上、生命至上，统筹发展和安全，压实各方责任，全面提升本质安全水平。",
+    "二、重点任务",
+    "各地要建立健全隐患排查治理体系，定期开展专项检查，对发现的问题实行清单化管理、闭环式整改。",
+    "三、保障措施",
+    "加强组织领导，强化督导考核，确保各项任务落到实处。",
+]
+BODY = "\n".join(DOC) + "\n"
+
+
+def clean(text: str) -> str:
+    return docclean.clean(text, max_removal=1.0).text
+
+
+def kept(line: str, out: str) -> bool:
+    return any(line.strip() == o.strip() for o in out.splitlines())
+
+
+def wild_rows() -> list[tuple[str, str, str]]:
+    if not WILD.is_file():
+        pytest.skip("boilerplate-wild.tsv is not available")
+    rows = []
+    for row in WILD.read_text(encoding="utf-8").splitlines()[1:]:
+        line, kind, source = ([*row.split("\t"), "", ""])[:3]
+        if line.strip():
+            rows.append((line, kind, source))
+    return rows
+
+
+def test_wild_lines_alone_at_head_or_tail_are_stripped() -> None:
+    rows = wild_rows()
+    missed = []
+    for line, _kind, _source in rows:
+        for text in (line + "\n" + BODY, BODY + line + "\n"):
+            out = clean(text)
+            assert all(kept(d, out) for d in DOC), f"real text lost next to {line!r}"
+            if kept(line, out):
+                missed.append(line)
+    # A few reseller lines say nothing reseller-specific on their own ("自建平台、实时分享");
+    # they are caught inside a block of other reseller lines (next test), not alone.
+    assert len(missed) <= 0.08 * 2 * len(rows), missed
+
+
+def test_wild_lines_in_their_own_block_are_stripped() -> None:
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for line, _kind, source in wild_rows():
+        by_source[source].append(line)
+    missed, total = [], 0
+    for lines in by_source.values():
+        block = "\n".join(lines) + "\n"
+        for text in (block + "\n" + BODY, BODY + "\n" + block):
+            out = clean(text)
+            assert all(kept(d, out) for d in DOC), f"real text lost next to {lines!r}"
+            total += len(lines)
+            missed += [line for line in lines if kept(line, out)]
+    assert len(missed) <= 0.02 * total, missed
+
+
+def test_wild_watermarks_repeated_between_paragraphs_are_stripped() -> None:
+    rows = [(line, kind) for line, kind, _ in wild_rows() if kind in ("watermark", "header-footer")]
+    missed = []
+    for line, _kind in rows:
+        text = "\n".join([*DOC[:3], line, *DOC[3:6], line, *DOC[6:]]) + "\n"
+        out = clean(text)
+        assert all(kept(d, out) for d in DOC), f"real text lost next to {line!r}"
+        if kept(line, out):
+            missed.append(line)
+    assert not missed, missed
+
+
+@pytest.mark.parametrize("ad", [
+    "（本文由墨香书屋整理）",
+    "【更多资料关注公众号：笔耕文苑】",
+    "（word版可编辑）",
+    "（下载后可编辑）",
+    "（图片来源于网络，侵删）",
+    "（关注微信fw2024获取更多）",
+    "【转载请注明出处】",
+])
+def test_an_ad_glued_to_a_paragraph_goes_and_the_paragraph_stays(ad: str) -> None:
+    text = "\n".join([*DOC[:3], DOC[3] + ad, *DOC[4:]]) + "\n"
+    assert clean(text) == BODY
+
+
+def test_repeated_source_notes_go() -> None:
+    notes = [*DOC[:3], DOC[3] + "（墨香书屋整理）", DOC[4], DOC[5] + "（来源：墨香书屋）", *DOC[6:]]
+    text = "\n".join(notes) + "\n"
+    assert clean(text) == BODY
+
+
+@pytest.mark.parametrize("sentence", [
+    "犯罪嫌疑人通过微信向被害人转账2万元，后又通过QQ联系被害人索要财物。",
+    "各单位要通过微信公众号、QQ群等渠道及时发布政策解读，扩大宣传覆盖面。",
+    "会员代表大会每五年召开一次，会员享有选举权、被选举权和表决权。",
+    "侵权人应当承担停止侵害、赔偿损失等民事责任，如有侵权行为，权利人可以向人民法院起诉。",
+    "本网站所载内容仅供参考，具体以正式文件为准。",
+    "请各单位于5月10日前报送材料，联系人：王磊　联系电话：0371-65512345",
+    "游客可以免费领取景区导览图，扫码即可收听讲解。",
+    "同志们，今天的会议很重要。（根据录音整理）",
+    "数据来源于国家统计局网站，部分数据经过四舍五入处理。",
+])
+def test_legitimate_sentences_survive(sentence: str) -> None:
+    for text in (sentence + "\n" + BODY, BODY + sentence + "\n",
+                 "\n".join([*DOC[:4], sentence, *DOC[4:]]) + "\n"):
+        assert clean(text) == text
+
+
+def test_a_notice_keeps_its_own_contact_block() -> None:
+    text = BODY + "联系人：王磊\n联系电话：0371-65512345\n电子邮箱：wanglei@example.gov.cn\n"
+    assert clean(text) == text
+
+
+def test_the_clean_corpus_loses_no_boilerplate() -> None:
+    if not CLEAN.is_dir():
+        pytest.skip("the clean corpus is not available")
+    found = []
+    for path in sorted(CLEAN.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")[:120_000]
+        result = docclean.clean(text, max_removal=1.0)
+        found += [f"{path.name}:{f.line}: {f.message}" for f in result.findings
+                  if f.category == "boilerplate"]
+    assert not found, "\n".join(found[:20])

@@ -1,0 +1,106 @@
+"""Document-level behaviour of the duplicate rules: safe fixes, doubtful flags, legitimate repetition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import docclean
+
+CLEAN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "clean"
+
+
+def _dups(text: str, fix: str = "safe") -> tuple[str, list[docclean.Finding]]:
+    result = docclean.clean(text, fix=fix, max_removal=1.0)
+    return result.text, [f for f in result.findings if f.category == "duplicate"]
+
+
+def test_doubtful_rule_covers_what_the_safe_rule_leaves() -> None:
+    rules = docclean.load_rules()
+    safe, doubtful = rules.get("DU001").params, rules.get("DU002").params
+    assert set(safe["unless"]) <= set(doubtful["only"])
+    assert doubtful["min_len"] < safe["min_len"]
+
+
+def test_long_doubled_phrase_is_fixed() -> None:
+    text, found = _dups("但我也清楚地认识清楚地认识到自身存在的不足。要进一步加强进一步加强理论武装。")
+    assert text == "但我也清楚地认识到自身存在的不足。要进一步加强理论武装。"
+    assert [f.rule for f in found] == ["DU001", "DU001"] and all(f.applied for f in found)
+
+
+def test_doubtful_doubling_is_flagged_not_fixed() -> None:
+    source = "行者道：“我晓得我晓得。”子类的原型的原型，是父类的原型。武则天完成了完成了过渡。"
+    text, found = _dups(source)
+    assert text == source
+    assert {f.rule for f in found} == {"DU002"} and not any(f.applied for f in found)
+    unsafe, _ = _dups(source, fix="unsafe")
+    assert "完成了过渡" in unsafe
+
+
+def test_legitimate_repetition_survives() -> None:
+    source = ("我们紧紧围绕中心，层层压实责任，天天学习，常常反思，谢谢大家，看看再说，"
+              "高高兴兴，踏踏实实，研究研究，讨论讨论，一步一步，一级抓一级，绿油油的，"
+              "好，好，好！He said that that was fine and had had enough. 编号1111。")
+    text, found = _dups(source)
+    assert text == source and not found
+
+
+def test_doubled_sentence_and_pasted_tail_are_stripped() -> None:
+    source = ("取保候审最长不得超过十二个月，并应当定期报告。取保候审最长不得超过十二个月，并应当定期报告。\n"
+              "为了保证公安机关在刑事诉讼中正确履行职权。在刑事诉讼中正确履行职权。\n")
+    text, found = _dups(source)
+    assert text == ("取保候审最长不得超过十二个月，并应当定期报告。\n"
+                    "为了保证公安机关在刑事诉讼中正确履行职权。\n")
+    assert {f.rule for f in found} == {"DU003"}
+
+
+def test_short_doubled_clause_is_only_flagged() -> None:
+    source = "各单位要加强理论学习，加强理论学习，提高政治站位。"
+    text, found = _dups(source)
+    assert text == source and [f.rule for f in found] == ["DU004"]
+
+
+def test_latin_doubled_word() -> None:
+    text, found = _dups("Please read the the terms. Liar Liar is a film.")
+    assert text == "Please read the terms. Liar Liar is a film."
+    assert [f.rule for f in found] == ["DU005"]
+
+
+def test_a_fixed_text_is_a_fixed_point() -> None:
+    once, _ = _dups("加快建设海洋强国加快建设海洋强国加快建设海洋强国。")
+    assert once == "加快建设海洋强国。"
+    assert _dups(once)[0] == once
+
+
+@pytest.mark.skipif(not CLEAN.is_dir(), reason="clean corpus not available")
+def test_clean_corpus_loses_no_phrase() -> None:
+    # The one doubled sentence fixed on the clean corpus is really pasted twice in the source
+    # (a Wikipedia paragraph that repeats its 60-character sentence about the name īśā).
+    known = {("wiki-cmrc2018-trial-contexts.txt", "DU003")}
+    for path in sorted(CLEAN.glob("*.txt")):
+        result = docclean.clean(path.read_text(encoding="utf-8"), max_removal=1.0)
+        applied = [f for f in result.findings if f.category == "duplicate" and f.applied
+                   and (path.name, f.rule) not in known]
+        assert not applied, (path.name, [(f.rule, f.line, f.text) for f in applied])
+
+
+def test_doubled_paragraph_is_stripped() -> None:
+    source = ("一、总体要求\n坚持稳中求进工作总基调，推动高质量发展。\n"
+              "坚持稳中求进工作总基调，推动高质量发展。\n二、主要任务\n")
+    text, found = _dups(source)
+    assert text == "一、总体要求\n坚持稳中求进工作总基调，推动高质量发展。\n二、主要任务\n"
+    assert [f.rule for f in found] == ["DU008"]
+
+
+def test_doubled_grammatical_word_is_fixed_but_reduplicated_verbs_stay() -> None:
+    text, found = _dups("按照按照有关规定，大家研究研究，商量商量，本规定规定的期限内处理。")
+    assert text == "按照有关规定，大家研究研究，商量商量，本规定规定的期限内处理。"
+    assert [f.rule for f in found] == ["DU007"]
+
+
+def test_doubled_de_is_flagged() -> None:
+    text, found = _dups("在科学城上班的的乘客，以繁殖为目的的加工，的的确确。")
+    assert text == "在科学城上班的的乘客，以繁殖为目的的加工，的的确确。"
+    assert [(f.rule, f.applied) for f in found] == [("DU006", False)]
+    assert _dups("在科学城上班的的乘客", fix="unsafe")[0] == "在科学城上班的乘客"
