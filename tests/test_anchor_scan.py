@@ -14,7 +14,7 @@ from docclean.rules import parse_rule
 
 # Pattern pieces over a small alphabet so that matches, near-misses and overlaps are frequent.
 ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整",
-         "[ab1]", "[a-c]"]
+         "[ab1]", "[a-c]", "\\p{Han}", "[\\p{Han}a]", "\\P{Han}", "[^\\p{Han}b]", "\\p{Cc}"]
 QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "{3,}", "{2,20}"]
 WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "^{}", "{}$", "(?=a){}", "\\b{}", "(?:{})+"]
 
@@ -31,7 +31,7 @@ def patterns(draw: st.DrawFn) -> str:
     return seq
 
 
-texts = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa", "A", "B", "整理", "整", "x", "1", " ", "\n"]),
+texts = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa", "A", "B", "整理", "整", "x", "1", " ", "\n", "\t"]),
                 max_size=30).map("".join)
 
 
@@ -79,7 +79,7 @@ def test_anchor_examples() -> None:
     anchor = literal_anchor(regex.compile(r"(?m)^[ \t]*[^\s：]{1,10}：[ \t]{3,}"))
     assert anchor == (0, LINE_START, frozenset({"：\t", "： "}))
     assert literal_anchor(regex.compile(r"(?m)^\s*foo")) is None  # \s may cross lines
-    assert literal_anchor(regex.compile(r"\p{Han}{2}某")) is None  # not stdlib syntax
+    assert literal_anchor(regex.compile(r"\p{Han}{2}某")) == (2, 2, frozenset({"某"}))  # regex syntax
     assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
     # Unbounded runs of a class before the literal: matches start in the run.
     anchors = literal_anchors(regex.compile(r"(?<![a-z])[a-z0-9]{3,}\.(?:com|cn)"))

@@ -339,9 +339,12 @@ def literal_anchors(pattern: Pattern) -> list[Anchor] | None:
     or, when ``hi`` is ``RUN_START``, at least ``lo`` characters before ``p`` with only
     ``chars`` in between. ``None`` when no such anchors are known."""
     source = pattern.pattern
-    if not isinstance(source, str) or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
-        return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
+    if not isinstance(source, str):
+        return None
     source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+        return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
     sre = _stdlib_parser()
     flags = re.IGNORECASE if pattern.flags & regex.IGNORECASE or "i" in global_flags else 0
     if "x" in global_flags or "s" in global_flags:
@@ -388,3 +391,55 @@ def _hoist_flags(source: str) -> tuple[str, str]:
         return ""
 
     return _GLOBAL_FLAGS.sub(drop, source), "".join(flags)
+
+
+# Unicode properties that never match a line break; any other property is assumed to.
+_NO_BREAK_PROPERTIES = {"han", "l", "lu", "ll", "lt", "lm", "lo", "m", "mn", "mc", "me", "n", "nd", "nl",
+                        "no", "p", "pc", "pd", "ps", "pe", "pi", "pf", "po", "s", "sm", "sc", "sk", "so",
+                        "zs", "latin", "greek", "cyrillic", "hiragana", "katakana", "hangul"}
+
+
+def _abstract_properties(source: str) -> str:
+    """Replace ``\\p{…}``/``\\P{…}`` (``regex`` syntax the stdlib parser lacks) by a stand-in
+    of the same width that offers no literal and may match a line break unless the property
+    cannot: ``[^\\n]`` or ``[\\s\\S]`` outside a class, ``\\w`` or ``\\s`` inside one."""
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = source[i + 1]
+            if nxt in "pP" and i + 2 < n and source[i + 2] == "{":
+                end = source.find("}", i + 3)
+                if end == -1:
+                    return source  # malformed: let the parser reject it
+                name = source[i + 3 : end].strip().lower().replace("_", "").replace(" ", "")
+                name = name.split("=")[-1].split(":")[-1]
+                safe = nxt == "p" and not name.startswith("^") and name in _NO_BREAK_PROPERTIES
+                if in_class:
+                    out.append("\\w" if safe else "\\s")
+                else:
+                    out.append("[^\\n]" if safe else "[\\s\\S]")
+                i = end + 1
+                continue
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            # A ']' first in a class (after an optional '^') is a literal.
+            if i < n and source[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and source[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
