@@ -11,7 +11,10 @@ Overlaps are resolved like this, and the order is deterministic:
    category on the same span only the first rule's is kept.
 3. The edited text is checked again; edits found then are mapped back to offsets in the input
    (merged with the earlier edits they touch) until nothing more applies, so the result is a
-   fixed point: cleaning it again changes nothing.
+   fixed point: cleaning it again changes nothing. These later passes run only the rules whose
+   fixes apply, and a rule with a local matcher (doubled phrases) looks only near the edits and
+   where it found something in the first pass: elsewhere the text is unchanged, and it found
+   nothing there before.
 """
 
 from __future__ import annotations

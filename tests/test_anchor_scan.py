@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from docclean.document import Document
 from docclean.kinds import linescore
 from docclean.kinds.linescore import LineScorer
-from docclean.kinds.regexes import LINE_START, literal_anchor
+from docclean.kinds.regexes import LINE_START, RUN_START, literal_anchor, literal_anchors
 from docclean.rules import parse_rule
 
 # Pattern pieces over a small alphabet so that matches, near-misses and overlaps are frequent.
-ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整"]
-QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}"]
+ATOMS = ["a", "b", "ab", "ba", "aa", "[ab]", "[^a\\s]", "\\s", "\\d", ".", "x", "(?i:ab)", "A", "整理", "整",
+         "[ab1]", "[a-c]", "\\p{Han}", "[\\p{Han}a]", "\\P{Han}", "[^\\p{Han}b]", "\\p{Cc}"]
+QUANT = ["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "{3,}", "{2,20}"]
 WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "^{}", "{}$", "(?=a){}", "\\b{}", "(?:{})+"]
 
 
@@ -30,7 +31,7 @@ def patterns(draw: st.DrawFn) -> str:
     return seq
 
 
-texts = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa", "A", "B", "整理", "整", "x", "1", " ", "\n"]),
+texts = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa", "A", "B", "整理", "整", "x", "1", " ", "\n", "\t"]),
                 max_size=30).map("".join)
 
 
@@ -58,13 +59,14 @@ def test_anchored_scan_matches_finditer(pats: list[str], ignore_case: bool, text
         scorer = _rule(pats, ignore_case)
     except Exception:  # an invalid random pattern says nothing about the scan
         return
-    saved = linescore.MIN_ANCHOR_LEN
-    linescore.MIN_ANCHOR_LEN = 1  # exercise the anchored scan on one-character anchors too
+    saved = linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT
+    # Exercise the anchored scan on short texts and one-character anchors too.
+    linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = 1, 0
     try:
         doc = Document(text)
         assert scorer._found(doc) == _plain(scorer, doc)
     finally:
-        linescore.MIN_ANCHOR_LEN = saved
+        linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = saved
 
 
 def test_anchor_examples() -> None:
@@ -77,7 +79,10 @@ def test_anchor_examples() -> None:
     anchor = literal_anchor(regex.compile(r"(?m)^[ \t]*[^\s：]{1,10}：[ \t]{3,}"))
     assert anchor == (0, LINE_START, frozenset({"：\t", "： "}))
     assert literal_anchor(regex.compile(r"(?m)^\s*foo")) is None  # \s may cross lines
-    assert literal_anchor(regex.compile(r"\p{Han}{2}某")) is None  # not stdlib syntax
+    assert literal_anchor(regex.compile(r"\p{Han}{2}某")) == (2, 2, frozenset({"某"}))  # regex syntax
     assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
+    # Unbounded runs of a class before the literal: matches start in the run.
+    anchors = literal_anchors(regex.compile(r"(?<![a-z])[a-z0-9]{3,}\.(?:com|cn)"))
+    assert anchors == [(3, RUN_START, frozenset({".co", ".cn"}), frozenset("abcdefghijklmnopqrstuvwxyz0123456789"))]
     assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (
         0, 0, frozenset({"vx", "vX", "Vx", "VX"}))

@@ -27,7 +27,17 @@ from typing import Any
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import LINE_START, Pattern, compile_patterns, finditer, literal_anchor, match, search
+from .regexes import (
+    LINE_START,
+    RUN_START,
+    Anchor,
+    Pattern,
+    compile_patterns,
+    finditer,
+    literal_anchors,
+    match,
+    search,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,7 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         self._scan: _AnchorScan | None = None
+        self._native: _ScanPlan | None = None
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -138,60 +149,60 @@ class LineScorer:
     def _found(self, doc: Document) -> dict[int, set[int]]:
         """Line index → positions in ``signals`` of the positive signals whose matches start there.
 
-        Signals with a literal anchor (see ``regexes.literal_anchor``) are tried only near
-        occurrences of their anchor strings, found in one scan for all of them; the others run
-        over the whole text. Both find the same matches as ``finditer`` over the whole text."""
+        Signals with literal anchors (see ``regexes.literal_anchors``) are tried only where the
+        occurrences of their anchor strings, found in one scan for all of them, let a match
+        start; the others run over the whole text. Both find the same matches as ``finditer``
+        over the whole text."""
         text, lines, budget = doc.text, doc.lines, doc.time_budget
         found: dict[int, set[int]] = {}
-        if self._scan is None:
-            self._scan = _AnchorScan(self.signals)
-        scan = self._scan.plan(text)
+        if len(text) < SMALL_TEXT:  # scanning natively is quicker than preparing the anchors
+            if self._native is None:
+                self._native = _ScanPlan([], [(n, s) for n, s in enumerate(self.signals) if s.weight > 0])
+            scan = self._native
+        else:
+            if self._scan is None:
+                self._scan = _AnchorScan(self.signals)
+            scan = self._scan.plan(text)
         for k, sig in scan.native:
             for m in finditer(self.rule, sig.pattern, text, budget):
                 found.setdefault(lines.line_of(m.start()), set()).add(k)
         if scan.finder is None:
             return found
-        by_string = scan.by_string
-        lengths = scan.lengths
-        pos = [0] * len(scan.anchored)  # where each signal's finditer would search next
-        tried = [-1] * len(scan.anchored)  # the last start tried for each signal
+        # 1. Every occurrence of an anchor string gives a window of possible starts.
+        windows: list[list[tuple[int, int]]] = [[] for _ in scan.anchored]
+        runs: dict[tuple[int, int], tuple[int, int]] = {}  # (signal, anchor) → last (p, run start)
+        by_string, lengths = scan.by_string, scan.lengths
         for occurrence in scan.finder.finditer(text):
             start, end = occurrence.span()
             for p in range(start, end if scan.overlapping else start + 1):
-                which: set[int] = set()
                 for n in lengths:
-                    hit = by_string.get(text[p : p + n])
-                    if hit:
-                        which.update(hit)
-                self._try_at(doc, scan.anchored, p, which, pos, tried, found)
-        return found
-
-    def _try_at(self, doc: Document, anchored: list[tuple[int, Signal, int, int]], p: int,
-                which: set[int], pos: list[int], tried: list[int], found: dict[int, set[int]]) -> None:
-        """Try the anchored signals ``which`` at the starts that an anchor string at ``p`` allows."""
-        text, budget, rule = doc.text, doc.time_budget, self.rule
-        for k in which:
-            n, sig, lo, hi = anchored[k]
-            if hi == LINE_START:
-                c = _line_start(doc, p)
-                if c >= pos[k] and c > tried[k]:
-                    tried[k] = c
+                    for k, a in by_string.get(text[p : p + n], ()):
+                        lo, hi, _strings, chars = scan.anchored[k][2][a]
+                        if hi == LINE_START:
+                            c = _line_start(doc, p)
+                            windows[k].append((c, c))
+                        elif hi == RUN_START:
+                            assert chars is not None
+                            windows[k].append((_run_start(text, p, chars, runs, (k, a)), p - lo))
+                        else:
+                            windows[k].append((p - hi, p - lo))
+        # 2. Each signal is tried at those starts in order, skipping what a match covered, as
+        # ``finditer`` does.
+        rule = self.rule
+        for k, (n, sig, _anchors) in enumerate(scan.anchored):
+            pos = 0  # where finditer would search next
+            tried = -1  # every start up to here has been tried
+            for lo, hi in sorted(windows[k]):
+                c = max(lo, pos, tried + 1)
+                while c <= hi:
                     m = match(rule, sig.pattern, text, c, budget)
-                    if m is not None:
-                        found.setdefault(doc.lines.line_of(c), set()).add(n)
-                        pos[k] = max(m.end(), c + 1)
-                continue
-            c = max(p - hi, pos[k], tried[k] + 1)
-            last = p - lo
-            while c <= last:
-                m = match(rule, sig.pattern, text, c, budget)
-                if m is None:
-                    c += 1
-                    continue
-                found.setdefault(doc.lines.line_of(c), set()).add(n)
-                c = pos[k] = max(m.end(), c + 1)
-            if last > tried[k]:
-                tried[k] = last
+                    if m is None:
+                        c += 1
+                        continue
+                    found.setdefault(lines.line_of(c), set()).add(n)
+                    c = pos = max(m.end(), c + 1)
+                tried = max(tried, hi)
+        return found
 
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
         bodies = doc.lines.bodies
@@ -218,56 +229,77 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
+SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 
 
 class _AnchorScan:
-    """How a scorer's positive signals are scanned: by literal anchor, or natively."""
+    """How a scorer's positive signals are scanned: by literal anchors, or natively."""
 
     def __init__(self, signals: tuple[Signal, ...]) -> None:
-        self.signals = [(n, sig, literal_anchor(sig.pattern)) for n, sig in enumerate(signals)
+        self.signals = [(n, sig, literal_anchors(sig.pattern)) for n, sig in enumerate(signals)
                         if sig.weight > 0]
         self._plans: dict[tuple[int, ...], _ScanPlan] = {}
 
     def plan(self, text: str) -> _ScanPlan:
-        """Which signals to scan by anchor in ``text``: all that have one, except those with
+        """Which signals to scan by anchor in ``text``: all that have anchors, except those with
         one-character anchors that are frequent in the text (trying them all would be slower)."""
         sample = min(len(text), 200_000)
+        limit = sample // RARE_ANCHOR
         chosen = []
-        for n, _sig, anchor in self.signals:
-            if anchor is None:
+        for n, _sig, anchors in self.signals:
+            if anchors is None:
                 continue
-            short = [s for s in anchor[2] if len(s) < MIN_ANCHOR_LEN]
-            if short and sum(text.count(s, 0, sample) for s in short) * RARE_ANCHOR > sample:
-                continue
-            chosen.append(n)
+            seen = 0
+            for s in (s for a in anchors for s in a[2] if len(s) < MIN_ANCHOR_LEN):
+                seen += text.count(s, 0, sample)
+                if seen > limit:
+                    break
+            else:
+                chosen.append(n)
         key = tuple(chosen)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _ScanPlan([(n, sig, a) for n, sig, a in self.signals
-                                                 if n in key], [(n, sig) for n, sig, _ in self.signals
-                                                                  if n not in key])
+            plan = self._plans[key] = _ScanPlan(
+                [(n, sig, a) for n, sig, a in self.signals if n in key and a is not None],
+                [(n, sig) for n, sig, _ in self.signals if n not in key])
         return plan
 
 
 class _ScanPlan:
     """The anchor strings of some signals, found in one scan; the other signals run natively."""
 
-    def __init__(self, anchored: list[tuple[int, Signal, Any]], native: list[tuple[int, Signal]]) -> None:
+    def __init__(self, anchored: list[tuple[int, Signal, list[Anchor]]],
+                 native: list[tuple[int, Signal]]) -> None:
         self.native = native
-        self.anchored: list[tuple[int, Signal, int, int]] = []
-        by_string: dict[str, list[int]] = {}
-        for n, sig, (lo, hi, strings) in anchored:
-            for s in strings:
-                by_string.setdefault(s, []).append(len(self.anchored))
-            self.anchored.append((n, sig, lo, hi))
+        self.anchored = anchored
+        by_string: dict[str, list[tuple[int, int]]] = {}
+        for k, (_n, _sig, anchors) in enumerate(anchored):
+            for a, anchor in enumerate(anchors):
+                for s in anchor[2]:
+                    by_string.setdefault(s, []).append((k, a))
         self.by_string = {s: tuple(v) for s, v in by_string.items()}
         self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
         # One scan finds every anchor string: a trie-shaped alternation (much faster in ``re``
         # than a flat one). Occurrences that start inside another are looked up one by one.
         self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
         self.overlapping = _overlapping(list(by_string))
+
+
+def _run_start(text: str, p: int, chars: frozenset[str], cache: dict[tuple[int, int], tuple[int, int]],
+               key: tuple[int, int]) -> int:
+    """Where the run of ``chars`` that ends at ``p`` starts (reusing the previous occurrence's
+    run when this one continues it, so long runs are walked once)."""
+    last = cache.get(key)
+    stop = last[0] if last is not None and last[0] < p else 0
+    c = p
+    while c > stop and text[c - 1] in chars:
+        c -= 1
+    if c == stop and last is not None and last[0] == stop and stop > 0:
+        c = min(c, last[1])
+    cache[key] = (p, c)
+    return c
 
 
 def _trie(strings: list[str]) -> str:
@@ -349,6 +381,13 @@ class LineCounts:
         if key not in self._counts:
             self.prime({key})
         return self._counts[key]
+
+    def get(self, key: str, default: int = 0) -> int:
+        """Like ``dict.get``: the count, or ``default`` for a text that is no line."""
+        return self[key] or default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self[key] > 0
 
 
 def _line_counts(doc: Document) -> LineCounts:

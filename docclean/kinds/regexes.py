@@ -198,43 +198,57 @@ def _item_strings(op: Any, av: Any, flags: int, sre: Any) -> tuple[set[str], boo
 
 
 LINE_START = -1  # ``hi`` of an anchor whose matches start where the anchor's line starts
+RUN_START = -2  # ``hi`` of an anchor whose matches start in the run of ``chars`` before it
+
+# (lo, hi, strings, chars): see ``literal_anchors``.
+Anchor = tuple[int, int, frozenset[str], frozenset[str] | None]
+_ANCHOR_MAX_RUN_SET = 256
 
 
-def _anchor_of(items: Any, flags: int, sre: Any, state: Any, line: bool = False,
-               started: bool = False) -> tuple[int, int, set[str]] | None:
+def _anchors_of(items: Any, flags: int, sre: Any, state: Any, line: bool = False, started: bool = False,
+                lo: int = 0, hi: int = 0, chars: frozenset[str] | None = frozenset(),
+                run: bool = False, weak_ok: bool = True) -> list[Anchor] | None:
+    """Anchors of a sequence of parsed items. ``lo``/``hi`` is the width consumed so far,
+    ``chars`` every character it may have consumed (``None``: unknown), ``run`` whether the
+    width so far is unbounded. Single characters make weak anchors: a longer string further
+    on is preferred (unless ``weak_ok`` is false, then only that is tried)."""
     c = sre
-    lo = hi = 0
     for k, (op, av) in enumerate(items):
         if op is c.AT and av is c.AT_BEGINNING and not started:
             line = True  # ``^`` before anything else: matches start at a line start
             continue
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue
-        got = _strings(items[k:], flags, sre)
+        got = _strings(items[k:], flags, sre) if weak_ok or k else None
         if got is not None and got[0] and "" not in got[0]:
-            return (0, LINE_START, got[0]) if line else (lo, hi, got[0])
+            strings = frozenset(got[0])
+            if weak_ok and min(map(len, strings)) < 2:
+                stronger = _anchors_of(items[k:], flags, sre, state, line, started, lo, hi, chars, run,
+                                       weak_ok=False)
+                if stronger is not None and all(min(map(len, a[2])) >= 2 for a in stronger):
+                    return stronger
+            if line:
+                return [(0, LINE_START, strings, None)]
+            if run:
+                return [(lo, RUN_START, strings, chars)]
+            return [(lo, hi, strings, None)]
+        state_now = (line, started, lo, hi, chars, run)
         if op is c.BRANCH:
             rest = list(items[k + 1 :])
-            parts = [_anchor_of(list(alt) + rest, flags, sre, state, line, started) for alt in av[1]]
-            ok = [p for p in parts if p is not None]
-            if len(ok) < len(parts):
-                return None
-            strings: set[str] = set().union(*(p[2] for p in ok))
-            if all(p[1] == LINE_START for p in ok):
-                return 0, LINE_START, strings
-            if line or any(p[1] == LINE_START for p in ok):
-                return None
-            return lo + min(p[0] for p in ok), hi + max(p[1] for p in ok), strings
+            out: list[Anchor] = []
+            for alt in av[1]:
+                found = _anchors_of(list(alt) + rest, flags, sre, state, *state_now)
+                if found is None:
+                    return None
+                out += found
+            return out
         if op is c.SUBPATTERN and not (av[1] or av[2]):
-            found = _anchor_of(list(av[3]) + list(items[k + 1 :]), flags, sre, state, line, started)
-            if found is None or found[1] == LINE_START:
-                return found
-            return found[0] + lo, found[1] + hi, found[2]
+            return _anchors_of(list(av[3]) + list(items[k + 1 :]), flags, sre, state, *state_now)
         if op in _repeats(c) and av[0] >= 1:
             # The first repetition starts here: an anchor inside it anchors the whole.
-            found = _anchor_of(list(av[2]), flags, sre, state, line, started)
+            found = _anchors_of(list(av[2]), flags, sre, state, *state_now, weak_ok=weak_ok)
             if found is not None:
-                return found if found[1] == LINE_START else (found[0] + lo, found[1] + hi, found[2])
+                return found
         started = True
         if line:
             # Any width is fine as long as the match cannot leave the anchor's line.
@@ -242,10 +256,33 @@ def _anchor_of(items: Any, flags: int, sre: Any, state: Any, line: bool = False,
                 return None
             continue
         wlo, whi = sre.SubPattern(state, [(op, av)]).getwidth()
-        if whi > _ANCHOR_MAX_OFFSET:
-            return None
+        item_chars = _class_chars(op, av, flags, sre)
+        chars = None if chars is None or item_chars is None else chars | item_chars
         lo += wlo
         hi += whi
+        if run or hi > _ANCHOR_MAX_OFFSET:
+            # Unbounded: the match starts somewhere in the run of ``chars`` before the anchor.
+            if chars is None or len(chars) > _ANCHOR_MAX_RUN_SET:
+                return None
+            run = True
+    return None
+
+
+def _class_chars(op: Any, av: Any, flags: int, sre: Any) -> frozenset[str] | None:
+    """Every character the item can match, when it is a literal or a plain class (or a
+    repetition of them); ``None`` otherwise."""
+    c = sre
+    if op in (c.LITERAL, c.IN):
+        got = _item_strings(op, av, flags, sre)
+        return None if got is None else frozenset(got[0])
+    if op in _repeats(c):
+        out: frozenset[str] = frozenset()
+        for o, a in av[2]:
+            sub = _class_chars(o, a, flags, sre)
+            if sub is None:
+                return None
+            out |= sub
+        return out
     return None
 
 
@@ -293,14 +330,21 @@ def _stdlib_parser() -> Any:
         return importlib.import_module("sre_parse")
 
 
-def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
-    """``(lo, hi, strings)``: every match of ``pattern`` starts ``lo..hi`` characters before an
-    occurrence of one of ``strings``, or, when ``hi`` is ``LINE_START``, at the start of the line
-    (after a ``\\n``) that holds the occurrence; ``None`` when no such anchor is known."""
+def literal_anchors(pattern: Pattern) -> list[Anchor] | None:
+    """Where ``pattern``'s matches can start, relative to literal strings they contain.
+
+    Every match contains, for one of the anchors ``(lo, hi, strings, chars)``, an occurrence of
+    one of ``strings`` at offset ``p`` such that the match starts at ``p - hi .. p - lo``; or,
+    when ``hi`` is ``LINE_START``, at the start of the line (after a ``\\n``) that holds ``p``;
+    or, when ``hi`` is ``RUN_START``, at least ``lo`` characters before ``p`` with only
+    ``chars`` in between. ``None`` when no such anchors are known."""
     source = pattern.pattern
-    if not isinstance(source, str) or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
-        return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
+    if not isinstance(source, str):
+        return None
     source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+        return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
     sre = _stdlib_parser()
     flags = re.IGNORECASE if pattern.flags & regex.IGNORECASE or "i" in global_flags else 0
     if "x" in global_flags or "s" in global_flags:
@@ -310,12 +354,26 @@ def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
     try:
-        found = _anchor_of(list(parsed), parsed.state.flags | flags, sre, parsed.state)
+        found = _anchors_of(list(parsed), parsed.state.flags | flags, sre, parsed.state)
     except (RecursionError, OverflowError, ValueError, TypeError, AttributeError):
         return None
-    if found is None or not found[2] or "" in found[2]:
+    if not found or any(not a[2] or "" in a[2] for a in found):
         return None
-    return found[0], found[1], frozenset(found[2])
+    return found
+
+
+def literal_anchor(pattern: Pattern) -> tuple[int, int, frozenset[str]] | None:
+    """The single fixed-offset or line anchor of ``pattern`` (see ``literal_anchors``): its
+    branches merged into one ``(lo, hi, strings)``; ``None`` when there is none."""
+    found = literal_anchors(pattern)
+    if found is None or any(a[1] == RUN_START for a in found):
+        return None
+    strings = frozenset().union(*(a[2] for a in found))
+    if all(a[1] == LINE_START for a in found):
+        return 0, LINE_START, strings
+    if any(a[1] == LINE_START for a in found):
+        return None
+    return min(a[0] for a in found), max(a[1] for a in found), strings
 
 
 _GLOBAL_FLAGS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?([imsx]+)\)", re.S)
@@ -333,3 +391,55 @@ def _hoist_flags(source: str) -> tuple[str, str]:
         return ""
 
     return _GLOBAL_FLAGS.sub(drop, source), "".join(flags)
+
+
+# Unicode properties that never match a line break; any other property is assumed to.
+_NO_BREAK_PROPERTIES = {"han", "l", "lu", "ll", "lt", "lm", "lo", "m", "mn", "mc", "me", "n", "nd", "nl",
+                        "no", "p", "pc", "pd", "ps", "pe", "pi", "pf", "po", "s", "sm", "sc", "sk", "so",
+                        "zs", "latin", "greek", "cyrillic", "hiragana", "katakana", "hangul"}
+
+
+def _abstract_properties(source: str) -> str:
+    """Replace ``\\p{…}``/``\\P{…}`` (``regex`` syntax the stdlib parser lacks) by a stand-in
+    of the same width that offers no literal and may match a line break unless the property
+    cannot: ``[^\\n]`` or ``[\\s\\S]`` outside a class, ``\\w`` or ``\\s`` inside one."""
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = source[i + 1]
+            if nxt in "pP" and i + 2 < n and source[i + 2] == "{":
+                end = source.find("}", i + 3)
+                if end == -1:
+                    return source  # malformed: let the parser reject it
+                name = source[i + 3 : end].strip().lower().replace("_", "").replace(" ", "")
+                name = name.split("=")[-1].split(":")[-1]
+                safe = nxt == "p" and not name.startswith("^") and name in _NO_BREAK_PROPERTIES
+                if in_class:
+                    out.append("\\w" if safe else "\\s")
+                else:
+                    out.append("[^\\n]" if safe else "[\\s\\S]")
+                i = end + 1
+                continue
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            # A ']' first in a class (after an optional '^') is a literal.
+            if i < n and source[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and source[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
