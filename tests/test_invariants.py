@@ -139,3 +139,17 @@ def test_a_double_separated_by_an_ad_is_one_edit_of_the_input(tmp_path) -> None:
     assert result.text == "清楚地认识"
     applied = [(f.rule, f.start, f.end, f.replacement) for f in result.findings if f.applied]
     assert applied == [("DU001", 0, 14, "清楚地认识"), ("ZZ010", 14, 16, ""), ("ZZ010", 16, 18, "")]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(["天", "地", "天地", "地天天", "\n", "仅供学习 禁止外传\n", "。"]), max_size=60)
+       .map("".join), st.sampled_from(["safe", "unsafe"]))
+def test_long_chains_of_repeats_fold_back_without_overlaps(text: str, fix: str) -> None:
+    """Runs over two characters make repeats inside repeats, so fixes keep exposing new ones."""
+    result = docclean.clean(text, rules=RULES, max_removal=1.0, fix=fix)
+    edits = sorted((f.start, f.end, f.replacement or "") for f in result.findings if f.applied)
+    for (_, e1, _), (s2, _, _) in itertools.pairwise(edits):
+        assert e1 <= s2
+    assert apply_edits(text, edits) == result.text
+    again = docclean.clean(result.text, rules=RULES, max_removal=1.0, fix=fix)
+    assert not any(f.applied for f in again.findings)
