@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import docclean
 
 # The only applied fix on the clean corpus: the Wikipedia paragraph on 伊舍那天 repeats its
