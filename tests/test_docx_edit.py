@@ -133,12 +133,21 @@ def test_edit_cutting_through_a_field_result_is_not_applied(tmp_path: Path, monk
     assert texts(root)[0] == "第12页"
 
 
+AUTHOR_FIELD = PAGE_FIELD.replace(" PAGE ", " AUTHOR ")
+
+
 def test_edit_covering_a_whole_field_removes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result, root = run_clean(tmp_path, monkeypatch, PAGE_FIELD, make_cleaner(spans={"第12页": ""}))
+    result, root = run_clean(tmp_path, monkeypatch, AUTHOR_FIELD, make_cleaner(spans={"第12页": ""}))
     assert all(f.applied for f in result.findings)
     assert root.find(".//w:fldChar", NS) is None
     assert root.find(".//w:instrText", NS) is None
     assert texts(root)[0] == "正文"
+
+
+def test_edit_covering_a_page_number_field_is_not_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result, root = run_clean(tmp_path, monkeypatch, PAGE_FIELD, make_cleaner(spans={"第12页": ""}))
+    assert result.findings and not any(f.applied for f in result.findings)
+    assert root.find(".//w:instrText", NS) is not None
 
 
 def test_simple_field_and_run_level_content_control(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,3 +278,20 @@ def test_drawing_in_a_junk_paragraph_is_kept(tmp_path: Path, monkeypatch: pytest
     _, root = run_clean(tmp_path, monkeypatch, body, make_cleaner(lines=("QQ",)))
     assert root.find(".//w:drawing", NS) is not None
     assert texts(root)[:2] == ["", "正文"]
+
+
+def test_a_page_number_field_in_a_footer_is_never_stripped(tmp_path: Path) -> None:
+    """A footer line "- 6 -" around a PAGE field looks like page furniture, but the word
+    processor fills the number in: the edit is reported as not applied and the field stays."""
+    from docclean.docx import clean_docx
+
+    fld = ('<w:r><w:t>-</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+           '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+           '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>6</w:t></w:r>'
+           '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>-</w:t></w:r>')
+    body = "".join(f"<w:p><w:r><w:t>第{i}段正文，记录全年工作情况。</w:t></w:r></w:p>" for i in range(6))
+    path = document_with_body(tmp_path / "page.docx", body, header_xml=f"<w:p>{fld}</w:p>")
+    result = clean_docx(path, max_removal=1.0)
+    page = [f for f in result.findings if f.text == "-6-"]
+    assert page and not any(f.applied for f in page)
+    assert not result.changed

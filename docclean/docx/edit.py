@@ -221,6 +221,8 @@ class StoryEditor:
                 continue  # text of a multi-paragraph field (a TOC) is edited like plain text
             if not covered:
                 return None  # cutting through a field result
+            if _generated(fld):
+                return None  # a page number or date the word processor fills in is the document's own
             whole.append(fld)
         return edit, survivor, doomed, whole
 
@@ -377,3 +379,14 @@ class StoryEditor:
                 report.removed_rids.append(rid)
             _remove_keep_tail(target)
             node = parent
+
+
+# Fields whose result the word processor computes (page numbers, dates, file names): a line made
+# of them, such as "- 6 -" around a PAGE field in a footer, is never reseller text.
+_GENERATED_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "CREATEDATE",
+                               "SAVEDATE", "PRINTDATE", "FILENAME", "NUMWORDS", "NUMCHARS"})
+
+
+def _generated(fld: Field) -> bool:
+    words = fld.instr.split()
+    return bool(words) and words[0].upper() in _GENERATED_FIELDS
