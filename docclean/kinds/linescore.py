@@ -399,6 +399,11 @@ def _line_counts(doc: Document) -> LineCounts:
     return cached
 
 
+def nonblank_lines(doc: Document) -> list[int]:
+    """Public access to the cached indices of the non-blank lines for other kinds."""
+    return _nonblank_lines(doc)
+
+
 def line_counts(doc: Document) -> LineCounts:
     """Public access to the cached line counts for other kinds."""
     return _line_counts(doc)
