@@ -17,7 +17,7 @@ a pattern that starts with a literal keeps the scan fast.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,20 +172,18 @@ class LineScorer:
         windows: list[list[tuple[int, int]]] = [[] for _ in scan.anchored]
         runs: dict[tuple[int, int], tuple[int, int]] = {}  # (signal, anchor) → last (p, run start)
         by_string, lengths = scan.by_string, scan.lengths
-        for occurrence in scan.finder.finditer(text):
-            start, end = occurrence.span()
-            for p in range(start, end if scan.overlapping else start + 1):
-                for n in lengths:
-                    for k, a in by_string.get(text[p : p + n], ()):
-                        lo, hi, _strings, chars = scan.anchored[k][2][a]
-                        if hi == LINE_START:
-                            c = _line_start(doc, p)
-                            windows[k].append((c, c))
-                        elif hi == RUN_START:
-                            assert chars is not None
-                            windows[k].append((_run_start(text, p, chars, runs, (k, a)), p - lo))
-                        else:
-                            windows[k].append((p - hi, p - lo))
+        for p in _occurrences(doc, self.rule.id, scan):
+            for n in lengths:
+                for k, a in by_string.get(text[p : p + n], ()):
+                    lo, hi, _strings, chars = scan.anchored[k][2][a]
+                    if hi == LINE_START:
+                        c = _line_start(doc, p)
+                        windows[k].append((c, c))
+                    elif hi == RUN_START:
+                        assert chars is not None
+                        windows[k].append((_run_start(text, p, chars, runs, (k, a)), p - lo))
+                    else:
+                        windows[k].append((p - hi, p - lo))
         # 2. Each signal is tried at those starts in order, skipping what a match covered, as
         # ``finditer`` does.
         rule = self.rule
@@ -285,6 +283,87 @@ class _ScanPlan:
         # than a flat one). Occurrences that start inside another are looked up one by one.
         self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
         self.overlapping = _overlapping(list(by_string))
+
+
+def _occurrences(doc: Document, rule_id: str, scan: _ScanPlan) -> list[int]:
+    """The offsets, in order, where one of ``scan``'s anchor strings occurs in ``doc`` (cached).
+
+    When the document is an edited copy of an earlier one whose occurrences are known (the
+    engine's later passes; see ``Document.base``), they are carried over where the text is
+    unchanged and looked up only where the edits put new text: an occurrence depends on the
+    few characters after its offset only."""
+    key = ("anchor-occurrences", rule_id)
+    cached: tuple[_ScanPlan, list[int]] | None = doc.cache.get(key)
+    if cached is not None and cached[0] is scan:
+        return cached[1]
+    base = doc.base
+    earlier = base[0].get(key) if base is not None else None
+    if base is not None and earlier is not None and earlier[0] is scan:
+        found = _carried_occurrences(doc.text, earlier[1], base[1], scan)
+    else:
+        found = _scanned_occurrences(doc.text, scan)
+    doc.cache[key] = (scan, found)
+    return found
+
+
+def _starts_here(text: str, p: int, scan: _ScanPlan) -> bool:
+    by_string = scan.by_string
+    return any(text[p : p + n] in by_string for n in scan.lengths)
+
+
+def _scanned_occurrences(text: str, scan: _ScanPlan) -> list[int]:
+    """Every occurrence, found in one scan: occurrences that start inside another are looked
+    up one by one."""
+    assert scan.finder is not None
+    found: list[int] = []
+    for occurrence in scan.finder.finditer(text):
+        start, end = occurrence.span()
+        if scan.overlapping:
+            found.extend(p for p in range(start, end) if _starts_here(text, p, scan))
+        else:
+            found.append(start)
+    return found
+
+
+def _carried_occurrences(text: str, earlier: list[int], edits: list[tuple[int, int, str]],
+                         scan: _ScanPlan) -> list[int]:
+    """The occurrences in ``text`` = the earlier text with ``edits`` (sorted, disjoint, in the
+    earlier text's offsets) applied, given the occurrences ``earlier`` there."""
+    reach = max(scan.lengths) + 1  # an occurrence reads at most this many characters
+    starts = [s for s, _, _ in edits]
+    # Where each edit's new text sits in ``text``; offsets from ``lo - reach`` to ``hi`` may
+    # read characters that are new or that the edit brought together.
+    shifts: list[int] = []
+    dirty: list[tuple[int, int]] = []
+    delta = 0
+    for s, e, r in edits:
+        a = s + delta
+        delta += len(r) - (e - s)
+        shifts.append(delta)
+        lo, hi = max(0, a - reach), min(len(text), a + len(r) + 1)
+        if dirty and lo <= dirty[-1][1]:
+            dirty[-1] = (dirty[-1][0], max(dirty[-1][1], hi))
+        else:
+            dirty.append((lo, hi))
+    carried: list[int] = []
+    for p in earlier:
+        k = bisect_right(starts, p) - 1
+        if k >= 0 and p < edits[k][1]:
+            continue  # inside an edit: that text is gone
+        carried.append(p + (shifts[k] if k >= 0 else 0))
+    out: list[int] = []
+    d = 0
+    for q in carried:
+        while d < len(dirty) and dirty[d][1] <= q:
+            lo, hi = dirty[d]
+            out.extend(p for p in range(lo, hi) if _starts_here(text, p, scan))
+            d += 1
+        if d < len(dirty) and dirty[d][0] <= q:
+            continue  # in a dirty range: looked up there
+        out.append(q)
+    for lo, hi in dirty[d:]:
+        out.extend(p for p in range(lo, hi) if _starts_here(text, p, scan))
+    return out
 
 
 def _run_start(text: str, p: int, chars: frozenset[str], cache: dict[tuple[int, int], tuple[int, int]],

@@ -443,3 +443,57 @@ def _abstract_properties(source: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def forward_reach(source: str) -> int | None:
+    """An upper bound on how far past its start a match of ``source`` reads (its longest match
+    plus every lookahead's reach); ``None`` when unbounded, when it reads before its start
+    (lookbehind, ``\\b``, ``^``) or refers to groups."""
+    source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if global_flags or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+        return None
+    sre = _stdlib_parser()
+    try:
+        return _reach(list(sre.parse(source)))
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _reach(items: Any) -> int | None:
+    """Sum of the items' reaches: a bound, since an item starts at most where the ones before
+    it could reach."""
+    c = _stdlib_parser()  # the parser module re-exports the opcodes
+    total = 0
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+            total += 1
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if av[0] < 0:
+                return None
+            r = _reach(list(av[1]))
+            if r is None:
+                return None
+            total += r
+        elif op is c.BRANCH:
+            rs = [_reach(list(alt)) for alt in av[1]]
+            if any(r is None for r in rs):
+                return None
+            total += max(r for r in rs if r is not None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if av[1] >= c.MAXREPEAT:
+                return None
+            r = _reach(list(av[2]))
+            if r is None:
+                return None
+            total += r * av[1]
+        elif op is c.SUBPATTERN:
+            if av[1] or av[2]:  # scoped flags
+                return None
+            r = _reach(list(av[3]))
+            if r is None:
+                return None
+            total += r
+        else:  # anchors, group references, atomic groups and anything unknown
+            return None
+    return total
