@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns
+from .regexes import Pattern, compile_patterns, forward_reach
 
 _CLOSERS = "”’」』）)"
 _WORDY = re.compile(r"[\w\u4e00-\u9fff]")
@@ -72,14 +72,17 @@ class RepetitionMatcher:
                 lo, hi = self.min_len - 2, self.max_len - 2
                 unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
             self.pattern = re.compile(unit)
-            if re.fullmatch(r"\[(?:\\.|[^\\\]])+\]", chars):  # one character per repetition
+            reach = forward_reach(chars)  # 1 for a character class
+            if reach is not None:
                 # Whether a copy starts at j depends on text[j : j + local_window] (and the few
                 # characters an ``unless``/``only`` lookbehind reads), so ``find_near`` may look
                 # at a few places instead of the whole text.
-                self.local_window = 2 * self.max_len
+                self.local_window = 2 * self.max_len * reach
         elif self.unit == "word":
-            # Letters only, so a word right after Chinese text counts too (中文the the).
-            self.pattern = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
+            # Letters only, so a word right after Chinese text counts too (中文the the). The
+            # lookbehind (no letter, digit or _ before the word) comes after the first letter, so
+            # the scan can skip ahead to letters.
+            self.pattern = re.compile(r"([A-Za-z](?<![A-Za-z0-9_].)[A-Za-z]*)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
                                       re.IGNORECASE)
         elif self.unit == "sentence":
             if not self.ends:
@@ -197,14 +200,15 @@ class RepetitionMatcher:
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         prev = ""
-        for ln in doc.lines.lines:
-            body = text[ln.start : ln.end].strip()
+        min_len = self.min_len
+        for i, body in enumerate(map(str.strip, doc.lines.bodies)):
             if not body:
                 continue
-            if (body == prev and len(body) >= self.min_len and not self._fine(body)
-                    and not self._excused(text, ln.start, ln.end)):
-                yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
-                continue
+            # (after a hit ``prev`` stays the same text, so it is always the last non-blank line)
+            if body == prev and len(body) >= min_len:
+                ln = doc.lines.line(i)
+                if not self._fine(body) and not self._excused(text, ln.start, ln.end):
+                    yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
             prev = body
 
 
