@@ -188,7 +188,8 @@ def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], 
     if "\r" in seen:  # rules see LF line breaks; offsets stay those of the input
         seen = seen.replace("\r\n", " \n").replace("\r", "\n")
         base = None
-    doc = Document(seen, base)
+    doc = Document(seen)
+    doc.base = base
     found = _allowed(detect(doc, ruleset, edits_for=mode if edits_only else None, near=near), text, allow)
     if keep is not None:
         found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
