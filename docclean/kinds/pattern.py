@@ -64,14 +64,20 @@ class PatternMatcher:
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
-        # A rule whose hits depend on their own line only can be re-checked on the lines that
-        # edits touched (``find_near``): regexes that never read past a line break, and nothing
-        # that looks at the whole text (counts, zones, code spans).
-        self.local_window: int | None = None
-        if (self.unless is None and self.min_lines == 1 and not self.zones and not self.skip_code
+        self._local: bool | None = None
+
+    @property
+    def local_window(self) -> int | None:
+        """1 when the rule's hits depend on their own line only, so that it can be re-checked on
+        the lines that edits touched (``find_near``): regexes that never read past a line break,
+        and nothing that looks at the whole text (counts, zones, code spans). Worked out on first
+        use (parsing the regexes takes a moment)."""
+        if self._local is None:
+            self._local = bool(
+                self.unless is None and self.min_lines == 1 and not self.zones and not self.skip_code
                 and line_confined(self.pattern)
-                and (self.exceptions is None or line_confined(self.exceptions))):
-            self.local_window = 1
+                and (self.exceptions is None or line_confined(self.exceptions)))
+        return 1 if self._local else None
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield one hit per match that no exception or lexicon entry covers."""

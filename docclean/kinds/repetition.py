@@ -65,7 +65,10 @@ class RepetitionMatcher:
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             if not 1 <= self.min_len <= self.max_len:
                 raise ValueError("need 1 <= min_len <= max_len")
-            unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
+            if self.min_len == self.max_len == 1:  # the same; the scan skips ahead to ``chars``
+                unit = rf"(?P<unit>(?:{chars}))(?P=unit)+"
+            else:
+                unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
             if self.min_len >= 3:
                 # A cheap necessary condition first: the unit's first two characters recur
                 # min_len to max_len characters later.
