@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .document import Document
 from .errors import RemovalLimitError, RuleError
@@ -35,6 +36,7 @@ from .model import Action, Finding, FixMode, Result
 from .rules import Rule, RuleSet
 
 MAX_PASSES = 6
+CARRIED = ("anchor-occurrences", "signal-starts")  # document cache entries that later passes may build on
 
 
 @dataclass(slots=True)
@@ -178,19 +180,22 @@ predicate ``keep(start, end, replacement, rule_id)`` that drops candidates befor
 
 def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], screen: Screen | None = None,
               edits_only: bool = False, near: Mapping[str, list[tuple[int, int]]] | None = None,
-              ) -> tuple[list[Candidate], list[tuple[int, int, str]], list[Candidate]]:
+              base: tuple[dict[Any, Any], list[tuple[int, int, str]]] | None = None,
+              ) -> tuple[list[Candidate], list[tuple[int, int, str]], list[Candidate], Document]:
     seen, keep = screen(text) if screen is not None else (text, None)
     if len(seen) != len(text):
         raise ValueError("a screen must keep the text's length")
     if "\r" in seen:  # rules see LF line breaks; offsets stay those of the input
         seen = seen.replace("\r\n", " \n").replace("\r", "\n")
-    found = _allowed(detect(Document(seen), ruleset, edits_for=mode if edits_only else None, near=near),
-                     text, allow)
+        base = None
+    doc = Document(seen)
+    doc.base = base
+    found = _allowed(detect(doc, ruleset, edits_for=mode if edits_only else None, near=near), text, allow)
     if keep is not None:
         found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
     cands = resolve(list(found), mode)
     edits = [(c.start, c.end, c.replacement or "") for c in cands if c.applied]
-    return cands, edits, found
+    return cands, edits, found, doc
 
 
 def _local_rules(ruleset: RuleSet) -> dict[str, int]:
@@ -309,18 +314,25 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
     candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
     """
-    cands, edits, found = _one_pass(text, ruleset, mode, allow, screen)
+    cands, edits, found, first_doc = _one_pass(text, ruleset, mode, allow, screen)
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
+        # What later passes may carry over from the first (see ``Document.base``); the rest of
+        # the first pass's document is let go.
+        carried = {k: v for k, v in first_doc.cache.items() if isinstance(k, tuple) and k[0] in CARRIED}
+        del first_doc
         local = _local_rules(ruleset)
         first_hits = {rid: [(c.start, c.end) for c in found if c.rule.id == rid] for rid in local}
         for _ in range(MAX_PASSES):
             near = None
+            base = None
             # Local rules are re-run only near the edits; a screen may change what rules see far
             # from them (a stripped code fence), so screened texts are re-checked whole.
             if screen is None and all(edits[k][1] <= edits[k + 1][0] for k in range(len(edits) - 1)):
                 near = {rid: _near_spans(first_hits[rid], edits, w, len(current)) for rid, w in local.items()}
-            later, more, _ = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near)
+                base = (carried, edits) if "\r" not in text else None
+            later, more, _, _ = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near,
+                                          base=base)
             if not more:
                 break
             cands = _compose(text, cands, later)

@@ -101,6 +101,20 @@ class LineIndex:
             self._bodies = parts
         return self._bodies
 
+    def ranges_touching(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The whole lines that the sorted ``spans`` touch (a span ``(lo, hi)`` touches the lines
+        holding ``lo`` through ``hi``), merged, as ``(start, end)`` offsets of their texts
+        (the last line's break excluded)."""
+        out: list[tuple[int, int]] = []
+        last = -1
+        for lo, hi in spans:
+            a, b = self.line_of(lo), self.line_of(max(lo, hi))
+            if out and a <= last + 1:
+                a = self.line_of(out.pop()[0])
+            last = max(b, last)
+            out.append((self.line(a).start, self.line(last).end))
+        return out
+
     def text_of(self, line: Line) -> str:
         """The line's text without its break."""
         return self.text[line.start : line.end]

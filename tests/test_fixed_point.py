@@ -23,12 +23,15 @@ texts = st.one_of(st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
 
 
 def _full(text: str, mode: str) -> docclean.Result:
-    saved = engine._local_rules
+    """Every pass checks the whole text: no local re-checks, nothing carried over."""
+    saved, carried = engine._local_rules, engine.CARRIED
     engine._local_rules = lambda ruleset: {}  # type: ignore[assignment]
+    engine.CARRIED = ()  # type: ignore[misc]
     try:
         return docclean.clean(text, fix=mode, max_removal=1.0)
     finally:
         engine._local_rules = saved  # type: ignore[assignment]
+        engine.CARRIED = carried  # type: ignore[misc]
 
 
 def _key(r: docclean.Result) -> tuple[object, ...]:
@@ -45,6 +48,24 @@ def _outcome(run: Callable[[], docclean.Result]) -> object:
 @settings(max_examples=300, deadline=None)
 @given(texts, st.sampled_from(["safe", "unsafe"]))
 def test_local_passes_equal_full_passes(text: str, mode: str) -> None:
+    local = _outcome(lambda: docclean.clean(text, fix=mode, max_removal=1.0))
+    assert local == _outcome(lambda: _full(text, mode))
+
+
+# Long texts (line scorers scan by anchors there, and later passes carry their matches over).
+LINES = ["各单位要加强理论学习，提高政治站位。", "本办法自发布之日起施行。", "仅供学习 禁止外传", "咨询QQ12345678",
+         "微信：abc_12345", "下载后可编辑", "第1页 共5页", "- 3 -", "如有侵权请联系删除", "【更多资料关注公众号】",
+         "清楚地认识清楚地认识问题。", "按照按照规定办理。", "read the the manual", "", "研究研究",
+         "第二条 为了规范管理，制定本规定。为了规范管理，制定本规定。", "（本文来源：某某网）",
+         "\u3000\u3000一、总体要求"]
+long_texts = st.lists(st.sampled_from(LINES), min_size=40, max_size=80).map(
+    lambda lines: "\n".join(lines * (32_000 // max(1, len("\n".join(lines))) + 1)))
+
+
+@settings(max_examples=15, deadline=None)
+@given(long_texts, st.sampled_from(["safe", "unsafe"]))
+def test_local_passes_equal_full_passes_on_long_texts(text: str, mode: str) -> None:
+    assert len(text) >= 30_000
     local = _outcome(lambda: docclean.clean(text, fix=mode, max_removal=1.0))
     assert local == _outcome(lambda: _full(text, mode))
 

@@ -25,7 +25,7 @@ from typing import Protocol
 from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
-from .linescore import LineScore, LineScorer, line_counts
+from .linescore import LineScore, LineScorer, line_counts, nonblank_lines
 
 _SENTENCE_END = frozenset("。！？；…!?;")
 
@@ -62,7 +62,7 @@ class BlockMatcher:
         text = doc.text
         counts = line_counts(doc)
         order = range(len(lines)) if self.region == "head" else range(len(lines) - 1, -1, -1)
-        nonblank = sum(1 for ln in lines if text[ln.start : ln.end].strip())
+        nonblank = len(nonblank_lines(doc))  # shared with the scorer, counted once per text
         limit = min(self.window, nonblank // 2)  # a block never reaches the middle of the document
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor

@@ -17,7 +17,7 @@ a pattern that starts with a literal keeps the scan fast.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ from .regexes import (
     Pattern,
     compile_patterns,
     finditer,
+    line_confined,
     literal_anchors,
     match,
     search,
@@ -79,6 +80,7 @@ class LineScorer:
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         self._scan: _AnchorScan | None = None
         self._native: _ScanPlan | None = None
+        self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -153,7 +155,7 @@ class LineScorer:
         occurrences of their anchor strings, found in one scan for all of them, let a match
         start; the others run over the whole text. Both find the same matches as ``finditer``
         over the whole text."""
-        text, lines, budget = doc.text, doc.lines, doc.time_budget
+        text, budget = doc.text, doc.time_budget
         found: dict[int, set[int]] = {}
         if len(text) < SMALL_TEXT:  # scanning natively is quicker than preparing the anchors
             if self._native is None:
@@ -163,20 +165,30 @@ class LineScorer:
             if self._scan is None:
                 self._scan = _AnchorScan(self.signals)
             scan = self._scan.plan(text)
-        for k, sig in scan.native:
-            for m in finditer(self.rule, sig.pattern, text, budget):
-                found.setdefault(lines.line_of(m.start()), set()).add(k)
+        carry = _carry(doc)
+        for n, sig in scan.native:
+            starts = self._carried_starts(doc, n, sig, carry)
+            if starts is None:
+                starts = [m.start() for m in finditer(self.rule, sig.pattern, text, budget)]
+            self._add(doc, found, n, starts)
         if scan.finder is None:
             return found
+        # Signals whose matches can be carried over from an earlier document need no anchors.
+        carried: dict[int, list[int]] = {}
+        for k, (n, sig, _anchors) in enumerate(scan.anchored):
+            starts = self._carried_starts(doc, n, sig, carry)
+            if starts is not None:
+                carried[k] = starts
         # 1. Every occurrence of an anchor string gives a window of possible starts.
         windows: list[list[tuple[int, int]]] = [[] for _ in scan.anchored]
         runs: dict[tuple[int, int], tuple[int, int]] = {}  # (signal, anchor) → last (p, run start)
         by_string, lengths = scan.by_string, scan.lengths
-        for occurrence in scan.finder.finditer(text):
-            start, end = occurrence.span()
-            for p in range(start, end if scan.overlapping else start + 1):
-                for n in lengths:
-                    for k, a in by_string.get(text[p : p + n], ()):
+        if len(carried) < len(scan.anchored):
+            for p in _occurrences(doc, self.rule.id, scan):
+                for size in lengths:
+                    for k, a in by_string.get(text[p : p + size], ()):
+                        if k in carried:
+                            continue
                         lo, hi, _strings, chars = scan.anchored[k][2][a]
                         if hi == LINE_START:
                             c = _line_start(doc, p)
@@ -190,6 +202,10 @@ class LineScorer:
         # ``finditer`` does.
         rule = self.rule
         for k, (n, sig, _anchors) in enumerate(scan.anchored):
+            if k in carried:
+                self._add(doc, found, n, carried[k])
+                continue
+            starts = []
             pos = 0  # where finditer would search next
             tried = -1  # every start up to here has been tried
             for lo, hi in sorted(windows[k]):
@@ -199,10 +215,53 @@ class LineScorer:
                     if m is None:
                         c += 1
                         continue
-                    found.setdefault(lines.line_of(c), set()).add(n)
+                    starts.append(c)
                     c = pos = max(m.end(), c + 1)
                 tried = max(tried, hi)
+            self._add(doc, found, n, starts)
         return found
+
+    def _add(self, doc: Document, found: dict[int, set[int]], n: int, starts: list[int]) -> None:
+        """Record where signal ``n`` matched (and keep it for edited copies of ``doc``)."""
+        doc.cache[("signal-starts", self.rule.id, n)] = starts
+        line_of = doc.lines.line_of
+        for start in starts:
+            found.setdefault(line_of(start), set()).add(n)
+
+    def _carried_starts(self, doc: Document, n: int, sig: Signal,
+                        carry: tuple[dict[Any, Any], list[tuple[int, int, str]], list[tuple[int, int]]] | None,
+                        ) -> list[int] | None:
+        """Where signal ``n`` matches in an edited copy of an earlier document (see
+        ``Document.base``), from its matches there, when its regex never reads past a line
+        break: the earlier matches stand on the lines the edits left alone, and the regex runs
+        on the others. ``None`` when that cannot be done."""
+        if carry is None:
+            return None
+        earlier: list[int] | None = carry[0].get(("signal-starts", self.rule.id, n))
+        if earlier is None:
+            return None
+        confined = self._confined.get(n)
+        if confined is None:
+            confined = self._confined[n] = line_confined(sig.pattern)
+        if not confined:
+            return None
+        _cache, edits, ranges = carry
+        starts: list[int] = []
+
+        def run(lo: int, hi: int) -> None:
+            starts.extend(m.start() for m in finditer(self.rule, sig.pattern, doc.text, doc.time_budget, lo, hi))
+
+        r = 0
+        for q in _carried(earlier, edits):
+            while r < len(ranges) and ranges[r][1] < q:
+                run(*ranges[r])
+                r += 1
+            if r < len(ranges) and ranges[r][0] <= q:
+                continue  # on a line the edits touched: run there
+            starts.append(q)
+        for lo, hi in ranges[r:]:
+            run(lo, hi)
+        return starts
 
     def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
         bodies = doc.lines.bodies
@@ -285,6 +344,127 @@ class _ScanPlan:
         # than a flat one). Occurrences that start inside another are looked up one by one.
         self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
         self.overlapping = _overlapping(list(by_string))
+
+
+def _occurrences(doc: Document, rule_id: str, scan: _ScanPlan) -> list[int]:
+    """The offsets, in order, where one of ``scan``'s anchor strings may occur in ``doc``: every
+    occurrence, and maybe other offsets (cached).
+
+    When the document is an edited copy of an earlier one whose occurrences are known (the
+    engine's later passes; see ``Document.base``), they are carried over where the text is
+    unchanged and looked up only where the edits put new text: an occurrence depends on the
+    few characters after its offset only."""
+    key = ("anchor-occurrences", rule_id)
+    cached: tuple[_ScanPlan, list[int]] | None = doc.cache.get(key)
+    if cached is not None and cached[0] is scan:
+        return cached[1]
+    base = doc.base
+    earlier = base[0].get(key) if base is not None else None
+    if base is not None and earlier is not None and earlier[0] is scan:
+        found = _carried_occurrences(doc.text, earlier[1], base[1], scan)
+    else:
+        found = _scanned_occurrences(doc.text, scan)
+    doc.cache[key] = (scan, found)
+    return found
+
+
+def _carry(doc: Document) -> tuple[dict[Any, Any], list[tuple[int, int, str]], list[tuple[int, int]]] | None:
+    """For an edited copy of an earlier document: that document's cache, the edits, and the
+    ranges of whole lines the edits touched (widened by a character each side); cached."""
+    if doc.base is None:
+        return None
+    ranges: list[tuple[int, int]] | None = doc.cache.get("edited-lines")
+    if ranges is None:
+        ranges = doc.cache["edited-lines"] = doc.lines.ranges_touching(_images(doc.base[1], 1))
+    return doc.base[0], doc.base[1], ranges
+
+
+def _images(edits: list[tuple[int, int, str]], margin: int) -> list[tuple[int, int]]:
+    """Where each edit's new text sits in the edited text, widened by ``margin`` on each side."""
+    out: list[tuple[int, int]] = []
+    delta = 0
+    for s, e, r in edits:
+        a = s + delta
+        out.append((max(0, a - margin), a + len(r) + margin))
+        delta += len(r) - (e - s)
+    return out
+
+
+def _carried(earlier: list[int], edits: list[tuple[int, int, str]]) -> list[int]:
+    """The sorted offsets ``earlier`` that no edit removed, moved to the edited text."""
+    starts = [s for s, _, _ in edits]
+    shifts: list[int] = []
+    delta = 0
+    for s, e, r in edits:
+        delta += len(r) - (e - s)
+        shifts.append(delta)
+    out: list[int] = []
+    for p in earlier:
+        k = bisect_right(starts, p) - 1
+        if k >= 0 and p < edits[k][1]:
+            continue  # inside an edit: that text is gone
+        out.append(p + (shifts[k] if k >= 0 else 0))
+    return out
+
+
+def _starts_here(text: str, p: int, scan: _ScanPlan) -> bool:
+    by_string = scan.by_string
+    return any(text[p : p + n] in by_string for n in scan.lengths)
+
+
+def _scanned_occurrences(text: str, scan: _ScanPlan) -> list[int]:
+    """Every occurrence, found in one scan. Occurrences may start inside another; then every
+    offset the scan's matches cover is listed (looking up those where nothing starts finds
+    nothing, which is quicker than weeding them out here)."""
+    assert scan.finder is not None
+    if not scan.overlapping:
+        return [m.start() for m in scan.finder.finditer(text)]
+    found: list[int] = []
+    for occurrence in scan.finder.finditer(text):
+        found.extend(range(*occurrence.span()))
+    return found
+
+
+def _carried_occurrences(text: str, earlier: list[int], edits: list[tuple[int, int, str]],
+                         scan: _ScanPlan) -> list[int]:
+    """The occurrences in ``text`` = the earlier text with ``edits`` (sorted, disjoint, in the
+    earlier text's offsets) applied, given the offsets ``earlier`` listed there (offsets where
+    nothing occurs stay harmless: the text after them is the same)."""
+    reach = max(scan.lengths) + 1  # an occurrence reads at most this many characters
+    starts = [s for s, _, _ in edits]
+    # Where each edit's new text sits in ``text``; offsets from ``lo - reach`` to ``hi`` may
+    # read characters that are new or that the edit brought together.
+    shifts: list[int] = []
+    dirty: list[tuple[int, int]] = []
+    delta = 0
+    for s, e, r in edits:
+        a = s + delta
+        delta += len(r) - (e - s)
+        shifts.append(delta)
+        lo, hi = max(0, a - reach), min(len(text), a + len(r) + 1)
+        if dirty and lo <= dirty[-1][1]:
+            dirty[-1] = (dirty[-1][0], max(dirty[-1][1], hi))
+        else:
+            dirty.append((lo, hi))
+    carried: list[int] = []
+    for p in earlier:
+        k = bisect_right(starts, p) - 1
+        if k >= 0 and p < edits[k][1]:
+            continue  # inside an edit: that text is gone
+        carried.append(p + (shifts[k] if k >= 0 else 0))
+    out: list[int] = []
+    d = 0
+    for q in carried:
+        while d < len(dirty) and dirty[d][1] <= q:
+            lo, hi = dirty[d]
+            out.extend(p for p in range(lo, hi) if _starts_here(text, p, scan))
+            d += 1
+        if d < len(dirty) and dirty[d][0] <= q:
+            continue  # in a dirty range: looked up there
+        out.append(q)
+    for lo, hi in dirty[d:]:
+        out.extend(p for p in range(lo, hi) if _starts_here(text, p, scan))
+    return out
 
 
 def _run_start(text: str, p: int, chars: frozenset[str], cache: dict[tuple[int, int], tuple[int, int]],
@@ -397,6 +577,11 @@ def _line_counts(doc: Document) -> LineCounts:
         cached = LineCounts(doc.lines.bodies)
         doc.cache["line-counts"] = cached
     return cached
+
+
+def nonblank_lines(doc: Document) -> list[int]:
+    """Public access to the cached indices of the non-blank lines for other kinds."""
+    return _nonblank_lines(doc)
 
 
 def line_counts(doc: Document) -> LineCounts:

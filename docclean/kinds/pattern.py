@@ -28,7 +28,7 @@ import regex
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer
+from .regexes import Pattern, compile_patterns, finditer, line_confined
 
 
 class PatternMatcher:
@@ -64,6 +64,20 @@ class PatternMatcher:
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
+        self._local: bool | None = None
+
+    @property
+    def local_window(self) -> int | None:
+        """1 when the rule's hits depend on their own line only, so that it can be re-checked on
+        the lines that edits touched (``find_near``): regexes that never read past a line break,
+        and nothing that looks at the whole text (counts, zones, code spans). Worked out on first
+        use (parsing the regexes takes a moment)."""
+        if self._local is None:
+            self._local = bool(
+                self.unless is None and self.min_lines == 1 and not self.zones and not self.skip_code
+                and line_confined(self.pattern)
+                and (self.exceptions is None or line_confined(self.exceptions)))
+        return 1 if self._local else None
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield one hit per match that no exception or lexicon entry covers."""
@@ -79,13 +93,21 @@ class PatternMatcher:
             return
         yield from self._hits(doc)
 
-    def _hits(self, doc: Document) -> Iterator[Hit]:
+    def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+        """``find(doc)`` when hits can only start inside ``spans``: for a rule with a
+        ``local_window``, the lines the spans touch are checked whole."""
+        if self.triggers and not any(t in doc.text for t in self.triggers):
+            return
+        for lo, hi in doc.lines.ranges_touching(spans):
+            yield from self._hits(doc, lo, hi)
+
+    def _hits(self, doc: Document, lo: int = 0, hi: int | None = None) -> Iterator[Hit]:
         text = doc.text
         quiet: list[tuple[int, int]] | None = None
         quiet_starts: list[int] = []
         code: list[tuple[int, int]] = []
         code_starts: list[int] = []
-        for m in finditer(self.rule, self.pattern, text, doc.time_budget):
+        for m in finditer(self.rule, self.pattern, text, doc.time_budget, lo, hi):
             start, end = m.span(self.group)
             if start < 0 or start == end:
                 continue

@@ -443,3 +443,117 @@ def _abstract_properties(source: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def forward_reach(source: str) -> int | None:
+    """An upper bound on how far past its start a match of ``source`` reads (its longest match
+    plus every lookahead's reach); ``None`` when unbounded, when it reads before its start
+    (lookbehind, ``\\b``, ``^``) or refers to groups."""
+    source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if global_flags or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+        return None
+    sre = _stdlib_parser()
+    try:
+        return _reach(list(sre.parse(source)))
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _reach(items: Any) -> int | None:
+    """Sum of the items' reaches: a bound, since an item starts at most where the ones before
+    it could reach."""
+    c = _stdlib_parser()  # the parser module re-exports the opcodes
+    total = 0
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+            total += 1
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if av[0] < 0:
+                return None
+            r = _reach(list(av[1]))
+            if r is None:
+                return None
+            total += r
+        elif op is c.BRANCH:
+            rs = [_reach(list(alt)) for alt in av[1]]
+            if any(r is None for r in rs):
+                return None
+            total += max(r for r in rs if r is not None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if av[1] >= c.MAXREPEAT:
+                return None
+            r = _reach(list(av[2]))
+            if r is None:
+                return None
+            total += r * av[1]
+        elif op is c.SUBPATTERN:
+            if av[1] or av[2]:  # scoped flags
+                return None
+            r = _reach(list(av[3]))
+            if r is None:
+                return None
+            total += r
+        else:  # anchors, group references, atomic groups and anything unknown
+            return None
+    return total
+
+
+def line_confined(pattern: Pattern) -> bool:
+    """True when no match of ``pattern`` reads past a ``\\n``: nothing it consumes or looks at
+    around can be a line break, and its only anchors are line starts and ends (multi-line
+    ``^``/``$``) and word boundaries. Such a pattern finds in a line what it finds there in any
+    text, so a line can be checked on its own."""
+    source = pattern.pattern
+    if not isinstance(source, str):
+        return False
+    source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source) or "x" in global_flags:
+        return False
+    sre = _stdlib_parser()
+    flags = 0
+    if pattern.flags & regex.MULTILINE or "m" in global_flags:
+        flags |= re.MULTILINE
+    if pattern.flags & regex.DOTALL or "s" in global_flags:
+        flags |= re.DOTALL
+    if pattern.flags & regex.IGNORECASE or "i" in global_flags:
+        flags |= re.IGNORECASE
+    try:
+        parsed = sre.parse(source, flags)
+        return _confined(list(parsed), parsed.state.flags | flags, sre)
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def _confined(items: Any, flags: int, sre: Any) -> bool:
+    c = sre
+    for op, av in items:
+        if op is c.AT:
+            if av in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY, c.AT_UNI_BOUNDARY, c.AT_UNI_NON_BOUNDARY):
+                continue
+            if av in (c.AT_BEGINNING, c.AT_END) and flags & c.SRE_FLAG_MULTILINE:
+                continue
+            return False
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            if not _confined(list(av[1]), flags, sre):
+                return False
+        elif op is c.BRANCH:
+            if not all(_confined(list(alt), flags, sre) for alt in av[1]):
+                return False
+        elif op in _repeats(c):
+            if not _confined(list(av[2]), flags, sre):
+                return False
+        elif op is c.SUBPATTERN:
+            if not _confined(list(av[3]), (flags | av[1]) & ~av[2], sre):
+                return False
+        elif op is c.GROUPREF:
+            continue  # repeats text the pattern already read
+        elif op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+            if op is c.NOT_LITERAL and av != 10:
+                return False
+            if op is not c.NOT_LITERAL and not _no_newline(op, av, flags, sre):
+                return False
+        else:
+            return False
+    return True

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns
+from .regexes import Pattern, compile_patterns, forward_reach
 
 _CLOSERS = "”’」』）)"
 _WORDY = re.compile(r"[\w\u4e00-\u9fff]")
@@ -65,26 +65,36 @@ class RepetitionMatcher:
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             if not 1 <= self.min_len <= self.max_len:
                 raise ValueError("need 1 <= min_len <= max_len")
-            unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
+            if self.min_len == self.max_len == 1:  # the same; the scan skips ahead to ``chars``
+                unit = rf"(?P<unit>(?:{chars}))(?P=unit)+"
+            else:
+                unit = rf"(?P<unit>(?:{chars}){{{self.min_len},{self.max_len}}}?)(?P=unit)+"
             if self.min_len >= 3:
                 # A cheap necessary condition first: the unit's first two characters recur
                 # min_len to max_len characters later.
                 lo, hi = self.min_len - 2, self.max_len - 2
                 unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
             self.pattern = re.compile(unit)
-            if re.fullmatch(r"\[(?:\\.|[^\\\]])+\]", chars):  # one character per repetition
+            reach = forward_reach(chars)  # 1 for a character class
+            if reach is not None:
                 # Whether a copy starts at j depends on text[j : j + local_window] (and the few
                 # characters an ``unless``/``only`` lookbehind reads), so ``find_near`` may look
                 # at a few places instead of the whole text.
-                self.local_window = 2 * self.max_len
+                self.local_window = 2 * self.max_len * reach
         elif self.unit == "word":
-            # Letters only, so a word right after Chinese text counts too (中文the the).
-            self.pattern = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
+            # Letters only, so a word right after Chinese text counts too (中文the the). The
+            # lookbehind (no letter, digit or _ before the word) comes after the first letter, so
+            # the scan can skip ahead to letters.
+            self.pattern = re.compile(r"([A-Za-z](?<![A-Za-z0-9_].)[A-Za-z]*)((?:[ \t]+\1(?![A-Za-z0-9_]))+)",
                                       re.IGNORECASE)
         elif self.unit == "sentence":
             if not self.ends:
                 raise ValueError("ends must list at least one character")
             self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*")
+        if self.unit in ("word", "sentence", "line"):
+            # Hits depend on their own line only (and, for lines, on the non-blank line before),
+            # so ``find_near`` re-checks just the lines the spans touch.
+            self.local_window = 1
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
@@ -135,8 +145,20 @@ class RepetitionMatcher:
 
     def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         """``find(doc)`` for a text whose copies can only start inside ``spans`` (sorted,
-        disjoint): every start there is tried, then the same leftmost, non-overlapping choice
-        is made as the full scan makes."""
+        disjoint). Phrases: every start there is tried, then the same leftmost, non-overlapping
+        choice is made as the full scan makes. Words, sentences and lines: the lines that the
+        spans touch are checked whole, as the full scan checks them."""
+        if self.unit == "word":
+            for lo, hi in doc.lines.ranges_touching(spans):
+                yield from self._words(doc, lo, hi)
+            return
+        if self.unit == "sentence":
+            for lo, hi in doc.lines.ranges_touching(spans):
+                yield from self._sentences(doc, lo, hi)
+            return
+        if self.unit == "line":
+            yield from self._lines_near(doc, spans)
+            return
         text = doc.text
         accepted: list[re.Match[str]] = []
         for lo, hi in spans:
@@ -151,20 +173,22 @@ class RepetitionMatcher:
             pos = m.end()
             yield self._phrase_hit(m)
 
-    def _words(self, doc: Document) -> Iterator[Hit]:
-        for m in self.pattern.finditer(doc.text):
+    def _words(self, doc: Document, lo: int = 0, hi: int | None = None) -> Iterator[Hit]:
+        for m in self.pattern.finditer(doc.text, lo, len(doc.text) if hi is None else hi):
             word = m.group(1)
             if self._fine(f"{word} {word}") or self._excused(doc.text, m.start(), m.end()):
                 continue
             yield Hit(m.end(1), m.end(), None, {"match": m.group(), "unit": word})
 
-    def _sentences(self, doc: Document) -> Iterator[Hit]:
+    def _sentences(self, doc: Document, first: int = 0, stop: int | None = None) -> Iterator[Hit]:
+        """Doubled sentences in the lines from offset ``first`` (a line start) to ``stop`` (a
+        line end): a sentence and its copy never leave their line."""
         text = doc.text
-        marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text)]
+        marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text, first, len(text) if stop is None else stop)]
         boundaries = {e for pair in marks for e in pair}
         longest = max(self.max_len, self.min_len)
         last_hit = -1
-        line_start = prev_p = 0
+        line_start = prev_p = first
         for p, _ in marks:
             nl = text.rfind("\n", prev_p, p)
             if nl >= 0:
@@ -194,17 +218,48 @@ class RepetitionMatcher:
                         break
                 f = text.rfind(key, lo, f)
 
+    def _lines_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+        """``_lines`` for the lines that ``spans`` touch and the first non-blank line after each
+        of them (whose previous non-blank line may have changed)."""
+        lines = doc.lines
+        bodies = lines.bodies
+        todo: set[int] = set()
+        for lo, hi in spans:
+            a, b = lines.line_of(lo), lines.line_of(max(lo, hi))
+            todo.update(range(a, b + 1))
+            j = b + 1
+            while j < len(bodies) and not bodies[j].strip():
+                j += 1
+            todo.add(j)
+        text = doc.text
+        min_len = self.min_len
+        for i in sorted(todo):
+            if i >= len(bodies):
+                continue
+            body = bodies[i].strip()
+            if not body or len(body) < min_len:
+                continue
+            j = i - 1
+            while j >= 0 and not bodies[j].strip():
+                j -= 1
+            if j < 0 or bodies[j].strip() != body:
+                continue
+            ln = lines.line(i)
+            if not self._fine(body) and not self._excused(text, ln.start, ln.end):
+                yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
+
     def _lines(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         prev = ""
-        for ln in doc.lines.lines:
-            body = text[ln.start : ln.end].strip()
+        min_len = self.min_len
+        for i, body in enumerate(map(str.strip, doc.lines.bodies)):
             if not body:
                 continue
-            if (body == prev and len(body) >= self.min_len and not self._fine(body)
-                    and not self._excused(text, ln.start, ln.end)):
-                yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
-                continue
+            # (after a hit ``prev`` stays the same text, so it is always the last non-blank line)
+            if body == prev and len(body) >= min_len:
+                ln = doc.lines.line(i)
+                if not self._fine(body) and not self._excused(text, ln.start, ln.end):
+                    yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
             prev = body
 
 
