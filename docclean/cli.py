@@ -391,7 +391,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
     failures = [f for r in ruleset for f in check_rule(r, ruleset)]
     for f in failures:
         print(f)
-    passed = sum(len(r.tests) for r in ruleset) - len(failures)
+    failed_examples = {(f.rule, f.test) for f in failures if f.test > 0}
+    passed = sum(len(r.tests) for r in ruleset) - len(failed_examples)
     print(f"{passed} passed, {len(failures)} failed")
     return EXIT_FINDINGS if failures else EXIT_OK
 

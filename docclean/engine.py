@@ -29,7 +29,6 @@ from .document import Document
 from .errors import RemovalLimitError, RuleError
 from .kinds import Hit, Matcher, compile_rule
 from .kinds.block import BlockMatcher, bind_scorers
-from .kinds.linescore import LineScorer
 from .kinds.recurring import RecurringMatcher
 from .lines import LineIndex
 from .model import Action, Finding, FixMode, Result
@@ -363,8 +362,3 @@ def _findings(text: str, cands: list[Candidate]) -> tuple[Finding, ...]:
             safety=c.rule.safety,
         ))
     return tuple(out)
-
-
-def scorer_of(matcher: object) -> LineScorer | None:
-    """The line scorer behind a matcher, when it has one (used by ``docclean rules``)."""
-    return matcher if isinstance(matcher, LineScorer) else None

@@ -21,11 +21,6 @@ class Line:
     end: int
     next: int  # start of the following line (end of the break)
 
-    @property
-    def blank_span(self) -> tuple[int, int]:
-        """The span covering the line together with its break."""
-        return self.start, self.next
-
 
 class LineIndex:
     """Maps code-point offsets to 1-based line/column; lines end at ``\\r\\n``, ``\\r`` or ``\\n``."""

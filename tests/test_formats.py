@@ -790,3 +790,19 @@ def test_documented_json_example_matches_the_schema() -> None:
     data = json.loads(example)
     _output_validator().validate(data)
     assert data["files"][0]["findings"][0] == NOTICE.to_dict()
+
+
+def test_cr_only_source_gets_excerpts_and_rdjson_columns() -> None:
+    import docclean
+    from docclean.formats import rdjson_result, render_text
+    from docclean.model import FileReport
+
+    text = "年度工作总结\r我也清楚地认识清楚地认识到不足。\r"
+    result = docclean.clean(text, max_removal=1.0)
+    report = FileReport("r.txt", result.findings, "utf-8", text)
+    rules = {r.id: r for r in docclean.load_rules()}
+    out = render_text([report], rules)
+    assert "2 | 我也清楚地认识清楚地认识到不足。" in out
+    diagnostics = rdjson_result([report])["diagnostics"]
+    start = diagnostics[0]["location"]["range"]["start"]
+    assert start == {"line": 2, "column": 1 + len("我也".encode())}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..lines import LineIndex
 from ..model import CATEGORIES, Action, FileReport, Finding, FixSafety, RuleDoc, Severity
 
 TOOL_NAME = "docclean"
@@ -148,33 +148,27 @@ def dump_json(data: Any, *, indent: int | None = 2) -> str:
 class SourceIndex:
     """Line starts of a file's checked text, to find a finding's line and convert its columns.
 
-    Lines end at ``\\n``; a ``\\r`` before it is not part of the line's text.
+    Lines end at ``\r\n``, ``\r`` or ``\n``, exactly as the engine counts them
+    (``docclean.lines.LineIndex``), so report positions always agree with the findings'.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
-        starts = [0]
-        pos = source.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = source.find("\n", pos + 1)
-        self._starts = starts
+        self._index = LineIndex(source)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a 0-based code-point offset."""
-        index = bisect_right(self._starts, offset) - 1
-        return index + 1, offset - self._starts[index] + 1
+        return self._index.location(offset)
 
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line."""
-        return self._starts[line - 1]
+        return self._index.starts[line - 1]
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line ending."""
-        start = self._starts[line - 1]
-        end = self._starts[line] - 1 if line < len(self._starts) else len(self.source)
-        text = self.source[start:end]
-        return text[:-1] if text.endswith("\r") else text
+        if not 1 <= line <= len(self._index):
+            return ""
+        return self._index.text_of(self._index.line(line - 1))
 
     def matches(self, finding: Finding) -> bool:
         """True when the finding's offsets lie in this text and agree with its line and column numbers."""
