@@ -20,7 +20,7 @@ Overlaps are resolved like this, and the order is deterministic:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -337,10 +337,55 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
             cands = _compose(text, cands, later)
             edits = sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied)
             current = apply_edits(text, edits)
+        cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen)
     removed = sum(e - s - len(r) for s, e, r in edits)
     if text and removed / len(text) > max_removal:
         raise RemovalLimitError(removed / len(text), max_removal)
     return Result(text=current, findings=_findings(text, cands), original=text)
+
+
+def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candidate], ruleset: RuleSet,
+                                allow: Sequence[str], screen: Screen | None) -> list[Candidate]:
+    """Numbering flags judged on the cleaned text, mapped back to offsets of the input.
+
+    A sequence depends on text far from a finding: a doubled article number that a fix repairs
+    (第二百二十三条二百二十三条) makes the next article look skipped. So ``sequence`` rules are run
+    again on the cleaned text and their flags replace the first pass's. A flag inside a
+    replacement maps back when the replacement is a copy of the input there (a doubled phrase
+    kept once); otherwise it is dropped.
+    """
+    if not any(r.enabled and r.kind == "sequence" for r in ruleset):
+        return cands
+    only = RuleSet(tuple(r if r.kind == "sequence" else replace(r, enabled=False) for r in ruleset.rules))
+    later, _, _, _ = _one_pass(cleaned, only, FixMode.NONE, allow, screen)
+    applied = sorted((c for c in cands if c.applied), key=lambda c: c.start)
+    spans: list[tuple[int, int]] = []
+    delta = 0
+    for c in applied:
+        spans.append((c.start + delta, c.start + delta + len(c.replacement or "")))
+        delta += len(c.replacement or "") - (c.end - c.start)
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+
+    def back(p: int, right: bool) -> int | None:
+        """Input offset of cleaned-text offset ``p`` (``right``: a start, else an end)."""
+        k = bisect_right(starts, p) - 1
+        if k >= 0:
+            s, e = spans[k]
+            if (s <= p < e) if right else (s < p <= e):  # inside a replacement
+                c = applied[k]
+                repl = c.replacement or ""
+                return c.start + (p - s) if original[c.start : c.start + len(repl)] == repl else None
+        j = (bisect_right(ends, p) if right else bisect_left(ends, p)) - 1  # last edit before p
+        return p if j < 0 else p + applied[j].end - spans[j][1]
+
+    mapped = []
+    for c in later:
+        start, end = back(c.start, right=True), back(c.end, right=False)
+        if start is None or end is None or end < start:
+            continue
+        mapped.append(replace(c, start=start, end=end))
+    return [c for c in cands if c.rule.kind != "sequence"] + mapped
 
 
 def _findings(text: str, cands: list[Candidate]) -> tuple[Finding, ...]:

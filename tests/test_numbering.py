@@ -76,3 +76,15 @@ def test_seed_report_has_exactly_one_numbering_finding() -> None:
     found = [(f.line, f.column, f.text, f.suggestion) for f in result.findings
              if f.category == "numbering"]
     assert found == [(40, 1, "四、", "五、")]
+
+
+def test_numbering_is_judged_after_fixes_that_repair_a_number() -> None:
+    """A doubled article number that DU001 repairs must not make the next article look skipped;
+    a real repeat next to a stripped line is still reported at its place in the input."""
+    repaired = "第二百二十二条 甲。\n第二百二十三条二百二十三条 乙。\n第二百二十四条 丙。\n"
+    result = docclean.clean(repaired, max_removal=1.0)
+    assert [f.rule for f in result.findings] == ["DU001"]
+    repeat = "一、总体要求\n二、主要任务\n仅供学习 禁止外传\n二、保障措施\n"
+    result = docclean.clean(repeat, max_removal=1.0)
+    numbering = [(f.line, f.column, f.text, f.suggestion) for f in result.findings if f.category == "numbering"]
+    assert numbering == [(4, 1, "二、", "三、")]
