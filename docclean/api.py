@@ -23,6 +23,12 @@ def default_rules() -> RuleSet:
     return _DEFAULT_RULES
 
 
+def _ruleset(rules: RuleSet | None, select: Sequence[str], ignore: Sequence[str]) -> RuleSet:
+    """``rules`` (default: the bundled rules) narrowed by ``select`` and ``ignore``."""
+    ruleset = rules if rules is not None else default_rules()
+    return ruleset.select(select, ignore) if select or ignore else ruleset
+
+
 def clean(
     text: str,
     *,
@@ -45,9 +51,7 @@ def clean(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() takes text (str), not {type(text).__name__}; use clean_file() for files")
-    ruleset = rules if rules is not None else default_rules()
-    if select or ignore:
-        ruleset = ruleset.select(select, ignore)
+    ruleset = _ruleset(rules, select, ignore)
     return engine.run(text, ruleset, mode=FixMode(fix), max_removal=max_removal, allow=allow)
 
 
@@ -126,9 +130,7 @@ def clean_file(
     from .sources import read_text_file
 
     p = Path(path)
-    ruleset = rules if rules is not None else default_rules()
-    if select or ignore:
-        ruleset = ruleset.select(select, ignore)
+    ruleset = _ruleset(rules, select, ignore)
     kind = file_type(p, kind)
     if kind is None:
         raise InputError(f"{p}: unsupported file type {p.suffix!r} (docclean reads .txt, .md, .rst and .docx)")
