@@ -92,9 +92,9 @@ class RuleSet:
         names no rule is an error.
         """
         def hit(rule: Rule, keys: Sequence[str]) -> bool:
-            return any(_matches(rule, key) for key in keys)
+            return any(matches(rule, key) for key in keys)
 
-        unknown = [k for k in (*select, *ignore) if not any(_matches(r, k) for r in self.rules)]
+        unknown = [k for k in (*select, *ignore) if not any(matches(r, k) for r in self.rules)]
         if unknown:
             raise RuleError(f"no rule matches {', '.join(map(repr, unknown))} (see 'docclean rules')")
 
@@ -113,7 +113,7 @@ class RuleSet:
             _check_keys(values, _OVERRIDE_KEYS, f"{source}: override {key}")
             matched = False
             for i, rule in enumerate(out):
-                if _matches(rule, key):
+                if matches(rule, key):
                     out[i] = _apply_override(rule, values, f"{source}: override {key}")
                     matched = True
             if not matched:
@@ -132,7 +132,7 @@ class RuleSet:
         return RuleSet(self.rules + tuple(added))
 
 
-def _matches(rule: Rule, key: str) -> bool:
+def matches(rule: Rule, key: str) -> bool:
     """True when ``key`` names the rule: its id, an id prefix (any case), its name or category."""
     lowered = key.lower()
     if lowered in (rule.name, rule.category):

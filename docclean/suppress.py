@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .lines import LineIndex
-from .rules import RuleSet
+from .rules import RuleSet, matches
 
 _DIRECTIVE = re.compile(r"<!--\s*docclean:\s*(ignore|disable|enable)\b([^>]*?)\s*-->", re.I)
 ALL = "*"
@@ -43,10 +43,8 @@ def resolve_rules(tokens: list[str], ruleset: RuleSet) -> set[str]:
     for tok in tokens:
         if tok.lower() == "all":
             return {ALL}
-        up = tok.upper()
-        found = {r.id for r in ruleset
-                 if r.id == up or r.id.startswith(up) or r.name == tok or r.category == tok.lower()}
-        ids |= found or {up}  # an unknown id still suppresses a rule of that exact id
+        found = {r.id for r in ruleset if matches(r, tok)}
+        ids |= found or {tok.upper()}  # an unknown id still suppresses a rule of that exact id
     return ids
 
 
