@@ -70,17 +70,18 @@ def _message(rule: Rule, hit: Hit, text: str) -> str:
 
 
 def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
-           near: Mapping[str, list[tuple[int, int]]] | None = None) -> list[Candidate]:
+           near: Mapping[str, list[tuple[int, int]]] | None = None,
+           skip_kind: str | None = None) -> list[Candidate]:
     """Every hit of every enabled rule, as candidates in rule order.
 
     With ``edits_for``, only rules whose fixes that mode applies are run (the later passes need
     nothing else: flags never decide which edits apply). ``near`` maps the id of a rule with a
     local matcher (one with ``local_window`` and ``find_near``) to the only spans where its hits
-    can start; that matcher then looks there only."""
+    can start; that matcher then looks there only. Rules of ``skip_kind`` are not run."""
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
     for order, rule in enumerate(ruleset.rules):
-        if not rule.enabled:
+        if not rule.enabled or rule.kind == skip_kind:
             continue
         if edits_for is not None and (rule.action is Action.FLAG or rule.safety is None
                                       or not edits_for.allows(rule.safety)):
@@ -180,6 +181,7 @@ predicate ``keep(start, end, replacement, rule_id)`` that drops candidates befor
 def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], screen: Screen | None = None,
               edits_only: bool = False, near: Mapping[str, list[tuple[int, int]]] | None = None,
               base: tuple[dict[Any, Any], list[tuple[int, int, str]]] | None = None,
+              skip_kind: str | None = None,
               ) -> tuple[list[Candidate], list[tuple[int, int, str]], list[Candidate], Document]:
     seen, keep = screen(text) if screen is not None else (text, None)
     if len(seen) != len(text):
@@ -189,7 +191,8 @@ def _one_pass(text: str, ruleset: RuleSet, mode: FixMode, allow: Sequence[str], 
         base = None
     doc = Document(seen)
     doc.base = base
-    found = _allowed(detect(doc, ruleset, edits_for=mode if edits_only else None, near=near), text, allow)
+    found = _allowed(detect(doc, ruleset, edits_for=mode if edits_only else None, near=near,
+                            skip_kind=skip_kind), text, allow)
     if keep is not None:
         found = [c for c in found if keep(c.start, c.end, c.replacement, c.rule.id)]
     cands = resolve(list(found), mode)
@@ -313,7 +316,10 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
     candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
     """
-    cands, edits, found, first_doc = _one_pass(text, ruleset, mode, allow, screen)
+    # Numbering (``sequence`` rules) is judged once, on the cleaned text, when fixes are applied.
+    judge_after = mode is not FixMode.NONE
+    cands, edits, found, first_doc = _one_pass(text, ruleset, mode, allow, screen,
+                                               skip_kind="sequence" if judge_after else None)
     current = apply_edits(text, edits)
     if mode is not FixMode.NONE and edits:
         # What later passes may carry over from the first (see ``Document.base``); the rest of
@@ -337,6 +343,7 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
             cands = _compose(text, cands, later)
             edits = sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied)
             current = apply_edits(text, edits)
+    if judge_after:
         cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen)
     removed = sum(e - s - len(r) for s, e, r in edits)
     if text and removed / len(text) > max_removal:
@@ -350,7 +357,7 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
 
     A sequence depends on text far from a finding: a doubled article number that a fix repairs
     (第二百二十三条二百二十三条) makes the next article look skipped. So ``sequence`` rules are run
-    again on the cleaned text and their flags replace the first pass's. A flag inside a
+    on the cleaned text only (the first pass skips them) and mapped back. A flag inside a
     replacement maps back when the replacement is a copy of the input there (a doubled phrase
     kept once); otherwise it is dropped.
     """
@@ -385,7 +392,7 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
         if start is None or end is None or end < start:
             continue
         mapped.append(replace(c, start=start, end=end))
-    return [c for c in cands if c.rule.kind != "sequence"] + mapped
+    return cands + mapped
 
 
 def _findings(text: str, cands: list[Candidate]) -> tuple[Finding, ...]:
