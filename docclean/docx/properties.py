@@ -1,7 +1,7 @@
 """Document properties: core (``docProps/core.xml``), extended (``app.xml``) and custom (``custom.xml``).
 
 Each text value is cleaned like a one-line text. A value the engine cleans is replaced by the
-cleaned text (usually empty: "酷乐文行整理 QQ123456" is cleared); other values stay as they are.
+cleaned text (usually empty: "某某文库整理 QQ123456" is cleared); other values stay as they are.
 Findings are reported with ``part`` = ``"docProps/core.xml#creator"``,
 ``"docProps/app.xml#Company"``, ``"docProps/custom.xml#<property name>"``.
 """
