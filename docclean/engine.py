@@ -20,7 +20,7 @@ Overlaps are resolved like this, and the order is deterministic:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -212,6 +212,27 @@ def _local_rules(ruleset: RuleSet) -> dict[str, int]:
     return out
 
 
+class _EditMap:
+    """Sorted, non-overlapping edits of an input, and where each replacement sits in the edited text."""
+
+    def __init__(self, edits: Sequence[tuple[int, int, str]]) -> None:
+        self.edits = list(edits)
+        self.spans: list[tuple[int, int]] = []  # each replacement, in edited-text offsets
+        delta = 0
+        for s, e, r in self.edits:
+            self.spans.append((s + delta, s + delta + len(r)))
+            delta += len(r) - (e - s)
+        self.ends = [e for _, e in self.spans]
+
+    def to_input(self, p: int, right: bool) -> int:
+        """Input offset of edited-text offset ``p``, which lies strictly inside no replacement;
+        at a pure deletion, ``right`` puts it after the deleted text, else before."""
+        k = bisect_right(self.ends, p) - 1  # last edit ending at or before p
+        while k >= 0 and not right and self.spans[k][0] == self.spans[k][1] == p:
+            k -= 1
+        return p if k < 0 else p + self.edits[k][1] - self.spans[k][1]
+
+
 def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], window: int,
                 size: int) -> list[tuple[int, int]]:
     """Where, in the text after ``edits`` (sorted, in original offsets), a local rule can have a
@@ -219,11 +240,7 @@ def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], 
     only hits were ``hits`` and nothing started inside them; so a hit can start only within
     ``window`` before an edit or at one of the old hits."""
     starts = [s for s, _, _ in edits]
-    images: list[tuple[int, int]] = []  # each edit's replacement, in edited offsets
-    delta = 0
-    for s, e, r in edits:
-        images.append((s + delta, s + delta + len(r)))
-        delta += len(r) - (e - s)
+    images = _EditMap(edits).spans  # each edit's replacement, in edited offsets
 
     def edited(x: int, right: bool) -> int:
         k = bisect_right(starts, x) - 1
@@ -258,13 +275,8 @@ def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> l
     """
     earlier = sorted((c for c in first if c.applied), key=lambda c: c.start)
     fresh = sorted((c for c in later if c.applied), key=lambda c: c.start)
-    spans: list[tuple[int, int]] = []  # where each earlier edit's replacement sits in the edited text
-    delta = 0
-    for c in earlier:
-        s = c.start + delta
-        spans.append((s, s + len(c.replacement or "")))
-        delta += len(c.replacement or "") - (c.end - c.start)
-    ends = [e for _, e in spans]
+    moves = _EditMap([(c.start, c.end, c.replacement or "") for c in earlier])
+    spans, ends = moves.spans, moves.ends
 
     def touched(c: Candidate) -> list[int]:
         out = []
@@ -285,22 +297,14 @@ def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> l
         else:
             groups.append((hits, [c]))
 
-    def to_original(p: int, right: bool) -> int:
-        """Original offset of edited-text offset ``p`` (never strictly inside an earlier edit)."""
-        k = bisect_right(ends, p) - 1  # last earlier edit ending at or before p
-        while k >= 0 and not right and spans[k][0] == spans[k][1] == p:
-            k -= 1  # left of the pure deletions at p
-        return p if k < 0 else p + earlier[k].end - spans[k][1]
-
-    edited = apply_edits(apply_edits(original, [(c.start, c.end, c.replacement or "") for c in earlier]),
-                         [(c.start, c.end, c.replacement or "") for c in fresh])
+    edited = apply_edits(apply_edits(original, moves.edits), [(c.start, c.end, c.replacement or "") for c in fresh])
     shift = 0  # length change made by the later edits of the groups before this one
     for hits, members in groups:
         lo_c = min([m.start for m in members] + [spans[k][0] for k in hits])
         hi_c = max([m.end for m in members] + [spans[k][1] for k in hits])
         growth = sum(len(m.replacement or "") - (m.end - m.start) for m in members)
-        lo = min([earlier[k].start for k in hits] + [to_original(lo_c, right=True)])
-        hi = max([earlier[k].end for k in hits] + [to_original(hi_c, right=False)])
+        lo = min([earlier[k].start for k in hits] + [moves.to_input(lo_c, right=True)])
+        hi = max([earlier[k].end for k in hits] + [moves.to_input(hi_c, right=False)])
         for k in hits:
             earlier[k].applied = False
         first.append(replace(members[0], start=lo, end=hi,
@@ -365,26 +369,18 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
         return cands
     only = RuleSet(tuple(r if r.kind == "sequence" else replace(r, enabled=False) for r in ruleset.rules))
     later, _, _, _ = _one_pass(cleaned, only, FixMode.NONE, allow, screen)
-    applied = sorted((c for c in cands if c.applied), key=lambda c: c.start)
-    spans: list[tuple[int, int]] = []
-    delta = 0
-    for c in applied:
-        spans.append((c.start + delta, c.start + delta + len(c.replacement or "")))
-        delta += len(c.replacement or "") - (c.end - c.start)
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
+    moves = _EditMap(sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied))
+    starts = [s for s, _ in moves.spans]
 
     def back(p: int, right: bool) -> int | None:
         """Input offset of cleaned-text offset ``p`` (``right``: a start, else an end)."""
         k = bisect_right(starts, p) - 1
         if k >= 0:
-            s, e = spans[k]
+            s, e = moves.spans[k]
             if (s <= p < e) if right else (s < p <= e):  # inside a replacement
-                c = applied[k]
-                repl = c.replacement or ""
-                return c.start + (p - s) if original[c.start : c.start + len(repl)] == repl else None
-        j = (bisect_right(ends, p) if right else bisect_left(ends, p)) - 1  # last edit before p
-        return p if j < 0 else p + applied[j].end - spans[j][1]
+                start, _, repl = moves.edits[k]
+                return start + (p - s) if original[start : start + len(repl)] == repl else None
+        return moves.to_input(p, right)
 
     mapped = []
     for c in later:
