@@ -431,27 +431,19 @@ def _carried_occurrences(text: str, earlier: list[int], edits: list[tuple[int, i
     earlier text's offsets) applied, given the offsets ``earlier`` listed there (offsets where
     nothing occurs stay harmless: the text after them is the same)."""
     reach = max(scan.lengths) + 1  # an occurrence reads at most this many characters
-    starts = [s for s, _, _ in edits]
     # Where each edit's new text sits in ``text``; offsets from ``lo - reach`` to ``hi`` may
     # read characters that are new or that the edit brought together.
-    shifts: list[int] = []
     dirty: list[tuple[int, int]] = []
     delta = 0
     for s, e, r in edits:
         a = s + delta
         delta += len(r) - (e - s)
-        shifts.append(delta)
         lo, hi = max(0, a - reach), min(len(text), a + len(r) + 1)
         if dirty and lo <= dirty[-1][1]:
             dirty[-1] = (dirty[-1][0], max(dirty[-1][1], hi))
         else:
             dirty.append((lo, hi))
-    carried: list[int] = []
-    for p in earlier:
-        k = bisect_right(starts, p) - 1
-        if k >= 0 and p < edits[k][1]:
-            continue  # inside an edit: that text is gone
-        carried.append(p + (shifts[k] if k >= 0 else 0))
+    carried = _carried(earlier, edits)
     out: list[int] = []
     d = 0
     for q in carried:
