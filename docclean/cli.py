@@ -365,12 +365,12 @@ def _print_diff(path: str, result: Result) -> None:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     """List rules, show one rule's documentation, print the catalogue, or run every rule's examples."""
-    from .ruledoc import render_catalogue, render_rule
+    from .ruledoc import fix_label, render_catalogue, render_rule
 
     ruleset = load_rules(*args.rules)
     if args.action == "list":
         for r in ruleset:
-            fix = "flag" if r.safety is None else f"{r.action.value} ({r.safety.value})"
+            fix = fix_label(r)
             state = "" if r.enabled else "  [off by default]"
             print(f"{r.id}  {r.name:<28} {r.category:<12} {r.severity.value:<8} {fix:<16}{state}")
         return EXIT_OK
