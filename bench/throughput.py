@@ -27,30 +27,50 @@ SEED = ROOT.parent / "shared" / "examples" / "seed" / "report.txt"
 MB = 1_000_000
 
 
+SLICES = 64  # each corpus file is cut into this many slices (at line breaks), taken in rounds
+
+
 def build_text(size_mb: float, corpus: Path) -> str:
-    """Concatenate the corpus files (sorted by name), repeating them, up to ``size_mb`` UTF-8 MB."""
+    """Interleave the corpus files up to ``size_mb`` UTF-8 MB, with the same mix at every size.
+
+    Each file (sorted by name) is cut at line breaks into ``SLICES`` slices of about equal size;
+    round *r* is slice *r* of every file, and the rounds repeat from the start when the corpus is
+    used up. So 1, 10 and 100 MB hold novels, laws, news and technical text in the same
+    proportions, and a change of throughput with size comes from the size, not from the mix."""
     files = sorted(corpus.glob("*.txt"))
     if not files:
         sys.exit(f"no corpus: {corpus} has no .txt files (it comes with the shared corpus checkout)")
-    parts = [p.read_text(encoding="utf-8") for p in files]
-    parts = [t if t.endswith("\n") else t + "\n" for t in parts if t]
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    sliced = [_slices(t if t.endswith("\n") else t + "\n", SLICES) for t in texts if t]
+    rounds = ["".join(s[r] for s in sliced) for r in range(SLICES)]
     target = int(size_mb * MB)
     out: list[str] = []
     total = 0
     while total < target:
-        for t in parts:
-            n = len(t.encode("utf-8"))
+        for piece in rounds:
+            n = len(piece.encode("utf-8"))
             if total + n > target:
                 # Cut the last piece at a line break so the text stays well formed.
-                cut = t.encode("utf-8")[: target - total].decode("utf-8", "ignore")
-                cut = cut[: cut.rfind("\n") + 1]
-                out.append(cut)
-                total += len(cut.encode("utf-8"))
-                total = target  # stop
-                break
-            out.append(t)
+                cut = piece.encode("utf-8")[: target - total].decode("utf-8", "ignore")
+                out.append(cut[: cut.rfind("\n") + 1])
+                return "".join(out)
+            out.append(piece)
             total += n
     return "".join(out)
+
+
+def _slices(text: str, count: int) -> list[str]:
+    """``text`` cut into ``count`` pieces of about equal length, each ending at a line break
+    (pieces may be empty when the text has few lines)."""
+    out: list[str] = []
+    start = 0
+    for k in range(1, count + 1):
+        end = len(text) if k == count else text.find("\n", max(start, len(text) * k // count)) + 1
+        if end <= 0:
+            end = len(text)
+        out.append(text[start:end])
+        start = end
+    return out
 
 
 def _maxrss_bytes() -> int:
