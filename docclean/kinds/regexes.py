@@ -520,7 +520,10 @@ def line_confined(pattern: Pattern) -> bool:
     if pattern.flags & regex.IGNORECASE or "i" in global_flags:
         flags |= re.IGNORECASE
     try:
-        parsed = sre.parse(source, flags)
+        try:
+            parsed = sre.parse(source, flags)
+        except re.error:
+            parsed = sre.parse(_unnamed(source), flags)
         return _confined(list(parsed), parsed.state.flags | flags, sre)
     except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
         return False
@@ -557,3 +560,97 @@ def _confined(items: Any, flags: int, sre: Any) -> bool:
         else:
             return False
     return True
+
+
+# --- First characters: which characters a match can begin with -----------------------------
+
+
+def _parsed(source: str, ignore_case: bool) -> tuple[Any, int, Any] | None:
+    """``source`` parsed by the stdlib parser (``regex``-only properties abstracted), with its
+    flags and the parser module; ``None`` when the stdlib parser cannot vouch for it."""
+    source, global_flags = _hoist_flags(source)
+    source = _abstract_properties(source)
+    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source) or set(global_flags) & {"x", "s"}:
+        return None
+    sre = _stdlib_parser()
+    flags = re.IGNORECASE if ignore_case or "i" in global_flags else 0
+    try:
+        parsed = sre.parse(source, flags)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    return parsed, parsed.state.flags | flags, sre
+
+
+def first_chars(source: str, *, ignore_case: bool = False) -> frozenset[str] | None:
+    """The characters that the first character a match of ``source`` consumes can be
+    (assertions before it are passed over); ``None`` when unknown or when a match may be empty."""
+    got = _parsed(source, ignore_case)
+    if got is None:
+        got = _parsed(_unnamed(source), ignore_case)
+    if got is None:
+        return None
+    parsed, flags, sre = got
+    try:
+        found = _first(list(parsed), flags, sre)
+    except (RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return None
+    if found is None or found[1] or not found[0]:
+        return None
+    return found[0]
+
+
+def _first(items: Any, flags: int, sre: Any) -> tuple[frozenset[str], bool] | None:
+    """The characters a match of ``items`` can begin with, and whether it can be empty."""
+    c = sre
+    out: frozenset[str] = frozenset()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op in (c.LITERAL, c.IN):
+            chars = _class_chars(op, av, flags, sre)
+            if chars is None:
+                return None
+            return out | chars, False
+        if op in _repeats(c):
+            got = _first(list(av[2]), flags, sre)
+            nullable = av[0] == 0
+        elif op is c.SUBPATTERN:
+            got = _first(list(av[3]), (flags | av[1]) & ~av[2], sre)
+            nullable = False
+        elif op is c.BRANCH:
+            alts = [_first(list(alt), flags, sre) for alt in av[1]]
+            if any(a is None for a in alts):
+                return None
+            got = (frozenset().union(*(a[0] for a in alts if a)), any(a[1] for a in alts if a))
+            nullable = False
+        else:
+            return None
+        if got is None:
+            return None
+        out |= got[0]
+        if not (nullable or got[1]):
+            return out, False
+    return out, True
+
+
+def run_chars(source: str) -> frozenset[str] | None:
+    """When ``source`` only matches runs of some characters (a sequence of repeated literals
+    or plain classes, such as ``[ \\t]+[\\u3000]*``), those characters; else ``None``."""
+    got = _parsed(source, False)
+    if got is None:
+        return None
+    parsed, flags, sre = got
+    out: frozenset[str] = frozenset()
+    for op, av in list(parsed):
+        chars = _class_chars(op, av, flags, sre)
+        if chars is None:
+            return None
+        out |= chars
+    return out
+
+
+def _unnamed(source: str) -> str:
+    """``source`` with named groups made non-capturing: ``regex`` allows a name twice (once per
+    alternative), the stdlib parser does not; names do not matter to the analyses here (a
+    reference to a group then fails to parse, and the analysis gives up)."""
+    return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)

@@ -53,6 +53,7 @@ class RepetitionMatcher:
         self.max_len = int(p.get("max_len", 12))
         self.lexicon = frozenset(p.get("lexicon", []))
         self.local_window: int | None = None
+        self.starts: re.Pattern[str] | None = None  # phrases: a shared scan for candidate starts
         exc = p.get("exceptions", [])
         self.exceptions = compile_patterns(rule, exc, key="exceptions") if exc else None
         unless = p.get("unless", [])
@@ -74,6 +75,9 @@ class RepetitionMatcher:
                 # min_len to max_len characters later.
                 lo, hi = self.min_len - 2, self.max_len - 2
                 unit = rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{{lo},{hi}}}?(?P=two)){unit}"
+                # The same condition for any unit of three or more, found in one scan that every
+                # rule with these ``chars`` and ``max_len`` shares (see ``_candidates``).
+                self.starts = re.compile(rf"(?=(?P<two>(?:{chars}){{2}})(?:{chars}){{1,{hi}}}?(?P=two))")
             self.pattern = re.compile(unit)
             reach = forward_reach(chars)  # 1 for a character class
             if reach is not None:
@@ -132,6 +136,22 @@ class RepetitionMatcher:
 
     def _phrases(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
+        if self.starts is not None:
+            # ``search`` from ``pos`` = the first candidate at or after ``pos`` where the pattern
+            # matches: every match starts at a candidate.
+            pattern = self.pattern
+            pos = 0
+            for c in self._candidates(doc, self.starts):
+                if c < pos:
+                    continue
+                m = pattern.match(text, c)
+                if m is None:
+                    continue
+                if not self._accepted(text, m):
+                    continue
+                pos = m.end()
+                yield self._phrase_hit(m)
+            return
         pos = 0
         while True:
             m = self.pattern.search(text, pos)
@@ -142,6 +162,16 @@ class RepetitionMatcher:
                 continue
             pos = m.end()
             yield self._phrase_hit(m)
+
+    @staticmethod
+    def _candidates(doc: Document, starts: re.Pattern[str]) -> list[int]:
+        """Where ``starts`` holds in ``doc`` (cached per document, shared by the rules that use
+        the same condition)."""
+        key = ("phrase-candidates", starts.pattern)
+        found: list[int] | None = doc.cache.get(key)
+        if found is None:
+            found = doc.cache[key] = [m.start() for m in starts.finditer(doc.text)]
+        return found
 
     def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         """``find(doc)`` for a text whose copies can only start inside ``spans`` (sorted,

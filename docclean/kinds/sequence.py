@@ -26,6 +26,7 @@ list (an amendment quoting the new text) has numbering of its own.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from typing import Any
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer
+from .regexes import Pattern, compile_patterns, finditer, first_chars, line_confined, match, run_chars
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -137,6 +138,9 @@ class Level:
     back_ok: bool
     check: bool
     anywhere: Pattern  # the same number format anywhere in a line
+    # (indent characters, characters the number part can start with) when the level can be
+    # tried only at the lines whose first character after the indent is one of the latter.
+    head: tuple[frozenset[str], frozenset[str]] | None
 
 
 class SequenceMatcher:
@@ -157,24 +161,24 @@ class SequenceMatcher:
             inline = bool(data.get("inline", False))
             indent = str(data.get("indent", "[ \t\u3000]*"))
             source = pattern if inline else rf"(?m)^(?:{indent})(?:{pattern})"
-            levels.append(Level(str(data["name"]), group, depth,
-                                compile_patterns(rule, [source], key=f"levels.{data['name']}"),
+            compiled = compile_patterns(rule, [source], key=f"levels.{data['name']}")
+            levels.append(Level(str(data["name"]), group, depth, compiled,
                                 numerals, str(data.get("format", "{n}")), inline,
                                 bool(data.get("runs_on", False)),
                                 bool(data.get("back_ok", False)),
                                 bool(data.get("check", True)),
-                                compile_patterns(rule, [pattern], key=f"levels.{data['name']}")))
+                                compile_patterns(rule, [pattern], key=f"levels.{data['name']}"),
+                                None if inline else _head(indent, pattern, compiled)))
         self.levels = tuple(levels)
         self.skip_quoted = bool(rule.params.get("skip_quoted", False))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every number that does not follow its predecessor."""
         events: list[tuple[int, int, int, Level, int]] = []
-        for level in self.levels:
-            for m in finditer(self.rule, level.pattern, doc.text, doc.time_budget):
-                value = _value(level.numerals, m.group("n"))
-                if value is not None:
-                    events.append((m.start("n"), m.end("n"), level.depth, level, value))
+        for level, m in self._matches(doc):
+            value = _value(level.numerals, m.group("n"))
+            if value is not None:
+                events.append((m.start("n"), m.end("n"), level.depth, level, value))
         events.sort(key=lambda e: (e[0], e[2]))
         if self.skip_quoted:
             quoted = _quoted_blocks(doc.text)
@@ -232,6 +236,25 @@ class SequenceMatcher:
                 span_start = start - len(prefix)
             yield Hit(span_start, span_end, None, args, suggestion)
 
+    def _matches(self, doc: Document) -> Iterator[tuple[Level, Any]]:
+        """Every level's matches, as ``finditer`` finds them. A level with a known ``head`` is
+        tried only at the starts of lines that can hold it, found in one scan per indent."""
+        text, budget = doc.text, doc.time_budget
+        by_indent: dict[frozenset[str], list[Level]] = {}
+        for level in self.levels:
+            if level.head is None:
+                yield from ((level, m) for m in finditer(self.rule, level.pattern, text, budget))
+            else:
+                by_indent.setdefault(level.head[0], []).append(level)
+        for indent, levels in by_indent.items():
+            firsts = frozenset().union(*(lv.head[1] for lv in levels if lv.head is not None))
+            for start, first in _line_heads(text, indent, firsts):
+                for level in levels:
+                    if level.head is not None and first in level.head[1]:
+                        m = match(self.rule, level.pattern, text, start, budget)
+                        if m is not None:
+                            yield level, m
+
     def _inline_run(self, doc: Document, level: Level, prev: int, start: int, wanted: int) -> bool:
         """The numbers skipped at line starts stand inside lines (1．甲罪 2．乙罪 3．丙罪)."""
         lo = doc.lines.line(doc.lines.line_of(prev)).start
@@ -250,3 +273,27 @@ class SequenceMatcher:
             return True
         head = doc.text[lines.line(here).start : start]
         return not head.strip(" \t\u3000")
+
+
+def _head(indent: str, pattern: str, compiled: Pattern) -> tuple[frozenset[str], frozenset[str]] | None:
+    """A line-start level's (indent characters, first characters of its number part), when
+    every match is one line's indent (a run of those characters) followed by the number part,
+    which cannot start with an indent character: then the level can match only at lines whose
+    first character after the whole indent run is one of the latter."""
+    spaces, firsts = run_chars(indent), first_chars(pattern)
+    if spaces is None or firsts is None or spaces & firsts or "\n" in spaces | firsts:
+        return None
+    return (spaces, firsts) if line_confined(compiled) else None
+
+
+def _line_heads(text: str, indent: frozenset[str], firsts: frozenset[str]) -> Iterator[tuple[int, str]]:
+    """(start, first character after the indent) of each line whose first character after its
+    run of ``indent`` characters is one of ``firsts``."""
+    spaces = "".join(re.escape(c) for c in sorted(indent))
+    heads = "".join(re.escape(c) for c in sorted(firsts))
+    run = f"[{spaces}]*" if spaces else ""
+    first = re.match(f"{run}([{heads}])", text)
+    if first is not None:
+        yield 0, first.group(1)
+    for m in re.finditer(f"\n{run}([{heads}])", text):
+        yield m.start() + 1, m.group(1)
