@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,14 +60,17 @@ def test_anchored_scan_matches_finditer(pats: list[str], ignore_case: bool, text
         scorer = _rule(pats, ignore_case)
     except Exception:  # an invalid random pattern says nothing about the scan
         return
-    saved = linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT
-    # Exercise the anchored scan on short texts and one-character anchors too.
+    saved = linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT, linescore.SPLIT_TEXT
+    # Exercise the anchored scan on short texts and one-character anchors too, and the anchor
+    # strings split over several tries (by character frequency) as well as in one.
     linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = 1, 0
     try:
-        doc = Document(text)
-        assert scorer._found(doc) == _plain(scorer, doc)
+        for split_text in (0, 10**9):
+            linescore.SPLIT_TEXT = split_text
+            doc = Document(text)
+            assert scorer._found(doc) == _plain(scorer, doc)
     finally:
-        linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = saved
+        linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT, linescore.SPLIT_TEXT = saved
 
 
 def test_anchor_examples() -> None:
@@ -86,3 +90,26 @@ def test_anchor_examples() -> None:
     assert anchors == [(3, RUN_START, frozenset({".co", ".cn"}), frozenset("abcdefghijklmnopqrstuvwxyz0123456789"))]
     assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (
         0, 0, frozenset({"vx", "vX", "Vx", "VX"}))
+
+
+def test_split_tries_find_every_anchor_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split over tries by frequency, the anchor strings are found where one trie finds them."""
+    monkeypatch.setattr(linescore, "_SPLIT", (1, 3))
+    strings = ["仅供学习", "仅供参考", "下载", "下载后", "微信", "公众号", "QQ", "如有侵权"]
+    plan = linescore._ScanPlan([], [])
+    plan.by_string = {s: () for s in strings}
+    plan.finder = regex.compile(linescore._trie(sorted(strings)))
+    plan.overlapping = linescore._overlapping(strings)
+    text = "本文仅供学习，下载后请于24小时内删除。微信公众号：星河文档；QQ群见下。如有侵权请联系。下载下载后" * 30
+    assert len(plan.finders(text)) == 3
+    saved = linescore.SPLIT_TEXT
+    try:
+        linescore.SPLIT_TEXT = 10**9
+        whole = linescore._scanned_occurrences(text, plan)
+        linescore.SPLIT_TEXT = 0
+        split = linescore._scanned_occurrences(text, plan)
+    finally:
+        linescore.SPLIT_TEXT = saved
+    starts = {p for p in range(len(text)) if any(text.startswith(s, p) for s in strings)}
+    assert starts <= set(split) and starts <= set(whole)
+    assert split == sorted(set(split))

@@ -1,0 +1,105 @@
+"""Shortcuts that skip most of a text find what a plain scan finds: first characters of a
+pattern, numbering levels tried at line heads only, and the shared scan for doubled phrases."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import docclean
+from docclean.document import Document
+from docclean.kinds import compile_rule
+from docclean.kinds.regexes import first_chars, run_chars
+from docclean.kinds.repetition import RepetitionMatcher
+from docclean.kinds.sequence import SequenceMatcher
+from docclean.rules import parse_rule
+
+ATOMS = ["a", "b", "ab", "[ab]", "[a-c]", "\\d", ".", "x", "(?i:ab)", "整", "\\p{Han}", "[^a]", "\\s"]
+QUANT = ["", "", "?", "*", "+", "{2}", "{0,2}"]
+WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?m)^{}", "(?=a){}", "(?P<n>{})", "{}|x"]
+
+
+@st.composite
+def patterns(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        atom = draw(st.sampled_from(ATOMS)) + draw(st.sampled_from(QUANT))
+        parts.append(draw(st.sampled_from(WRAP)).format(atom))
+    return "".join(parts).replace("(?P<n>", "(?:", max(0, "".join(parts).count("(?P<n>") - 1))
+
+
+texts = st.lists(st.sampled_from(["a", "b", "ab", "A", "整", "x", "1", " ", "\n", "c"]), max_size=25).map("".join)
+
+
+def test_first_chars_examples() -> None:
+    assert first_chars("(?:#{1,6}[ \\t]*)?(?P<n>[一二])、") == frozenset("#一二")
+    assert first_chars("(?<=b)(?=a)[ab]c") == frozenset("ab")
+    assert first_chars("(?i)qq") == frozenset("qQ")
+    assert first_chars("[（(](?P<n>[1-9])[）)]|(?P<n>[1-9])[）)]") == frozenset("（(123456789")
+    assert first_chars("a?") is None  # may match nothing
+    assert first_chars("\\p{Han}x") is None  # a property: characters unknown
+    assert first_chars(".b") is None
+
+
+def test_run_chars_examples() -> None:
+    assert run_chars("[ \\t]+[\\u3000]*") == frozenset(" \t\u3000")
+    assert run_chars("[\\u3000]*") == frozenset("\u3000")
+    assert run_chars("\\s*") is None
+    assert run_chars("a(?=b)") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(patterns(), texts)
+def test_matches_start_with_a_first_char(source: str, text: str) -> None:
+    try:
+        pattern = regex.compile(source)
+    except regex.error:
+        return
+    firsts = first_chars(source)
+    if firsts is None:
+        return
+    for m in pattern.finditer(text):
+        assert m.end() > m.start()
+        assert text[m.start()] in firsts
+
+
+def _plain_levels(matcher: SequenceMatcher, text: str) -> list[tuple[str, int, int]]:
+    return sorted((lv.name, m.start(), m.end()) for lv in matcher.levels for m in lv.pattern.finditer(text))
+
+
+RULES = {rule.id: rule for rule in docclean.load_rules()}
+HEADINGS = ["一、", "二、", "（一）", "(二)", "第三条 ", "第一章 ", "1.", "2．", "3、", "（1）", "2）", "①", "②",
+            "#", "## ", "附件1：", " ", "  ", "\u3000", "\t", "\n", "\n", "正文", "甲", "一是", "，"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HEADINGS), max_size=30).map("".join))
+def test_levels_at_line_heads_match_finditer(text: str) -> None:
+    for rule_id in ("NU001", "NU002"):
+        matcher = compile_rule(RULES[rule_id])
+        assert isinstance(matcher, SequenceMatcher)
+        assert any(lv.head is not None for lv in matcher.levels)
+        got = sorted((lv.name, m.start(), m.end()) for lv, m in matcher._matches(Document(text)))
+        assert got == _plain_levels(matcher, text)
+
+
+def _phrase_rule(min_len: int) -> RepetitionMatcher:
+    data = {"id": f"TS00{min_len}", "name": "t", "category": "duplicate", "kind": "repetition",
+            "action": "replace", "safety": "safe", "message": "m", "doc": {"summary": "s"},
+            "params": {"unit": "phrase", "min_len": min_len, "max_len": 6, "chars": "[甲乙丙丁]"}}
+    return RepetitionMatcher(parse_rule(data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["甲", "乙", "丙", "丁", "甲乙丙", "乙丙丁甲", "，"]), max_size=30).map("".join))
+def test_shared_phrase_scan_matches_search(text: str) -> None:
+    for min_len in (3, 4):
+        shared = _phrase_rule(min_len)
+        assert shared.starts is not None
+        plain = _phrase_rule(min_len)
+        plain.starts = None  # the plain ``search`` loop
+        doc = Document(text)
+        assert [(h.start, h.end) for h in shared.find(doc)] == [(h.start, h.end) for h in plain.find(Document(text))]
+    # Both rules of one document share the candidate scan.
+    assert sum(1 for key in doc.cache if key[0] == "phrase-candidates") == 1
