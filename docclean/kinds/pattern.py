@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -189,8 +190,7 @@ def code_spans(doc: Document) -> list[tuple[int, int]]:
             spans.extend(c.span() for c in _INLINE_CODE.finditer(text, pos, block_start))
             if m is None:
                 break
-            fence = m.group(1)
-            close = regex.compile(rf"(?m)^[ \t]{{0,3}}{regex.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            close = _closing_fence(m.group(1))
             line_end = text.find("\n", m.end())
             c = close.search(text, len(text) if line_end < 0 else line_end + 1)
             block_end = len(text) if c is None else c.end()
@@ -198,6 +198,12 @@ def code_spans(doc: Document) -> list[tuple[int, int]]:
             pos = block_end
     doc.cache["markdown-code"] = spans
     return spans
+
+
+@lru_cache(maxsize=64)
+def _closing_fence(fence: str) -> Pattern:
+    """The line that closes a fenced block opened by ``fence`` (same character, at least as many)."""
+    return regex.compile(rf"(?m)^[ \t]{{0,3}}{regex.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
 
 
 _HAN = regex.compile(r"\p{Han}")
