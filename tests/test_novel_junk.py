@@ -1,0 +1,221 @@
+"""Held-out reseller phrasings: docclean must catch kinds of junk, not memorised strings.
+
+tests/data/novel-junk*.tsv list lines written for this test only (no rule quotes them):
+reseller boilerplate, unfilled placeholders and accidental doubling, each marked ``junk``,
+and legitimate lines that look alike, marked ``near``. Every line is placed between paragraphs
+of an ordinary work report and the document is cleaned:
+
+- a boilerplate line must be stripped whole;
+- every ⟦span⟧ of a placeholder or duplicate line must be overlapped by a finding of its category;
+- a near line must come through unchanged, with no finding of the category it resembles.
+
+Run this file as a script to print recall and precision per category.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import docclean
+
+DATA = Path(__file__).resolve().parent / "data"
+# novel-junk.tsv was written first and the rules were then generalised until it passed; each
+# later file was written after the previous round of rule changes, with other phrasings, and
+# measured as it came before the rules were generalised again.
+FILES = ("novel-junk.tsv", "novel-junk-blind.tsv", "novel-junk-blind2.tsv")
+CATEGORIES = ("boilerplate", "placeholder", "duplicate")
+
+TITLE = "星城区社区服务中心年度工作总结"
+BEFORE = [
+    "今年以来，中心在区委、区政府的坚强领导下，紧紧围绕为民服务这一主线，扎实推进各项重点工作，"
+    "较好地完成了年初确定的目标任务。",
+    "一是便民服务更加高效。我们优化了办事流程，推行一窗受理、集成服务，群众办事的平均等候时间明显缩短。",
+    "二是文化活动更加丰富。中心先后举办了邻里节、读书月和老年书画展等活动，吸引了大批居民踊跃参与。",
+]
+AFTER = [
+    "三是队伍建设更加有力。我们坚持每周开展业务学习，定期组织岗位练兵，工作人员的业务能力和服务水平有了新的提高。",
+    "同时也要清醒地看到，工作中还存在一些不足，比如服务手段较为单一，部分设施有待更新。",
+    "新的一年，我们将认真总结经验，查找差距，以更加务实的作风推动各项工作再上新台阶。",
+]
+
+# Misses left on purpose or for want of an engine change, each with the reason.
+KNOWN_MISSES: dict[str, str] = {
+    "duplicate/clause: 把好事办好，把实事办实，把实事办实，赢得群众信任。":
+        "a clause of five characters: DU004 starts at six, shorter repeats are common in songs",
+    "duplicate/sentence: The report was submitted on time. The report was submitted on time.":
+        "engine: a doubled sentence must follow its copy directly; a space between them breaks it",
+    "duplicate/sentence: 各项工作有序推进。 各项工作有序推进。":
+        "engine: a doubled sentence must follow its copy directly; a space between them breaks it",
+    "duplicate/latin: 我们引进了一套ERP ERP系统。":
+        "a capitalised second copy is taken for a name or title (OLE OLE in a song title)",
+    "duplicate/phrase: 要持续深化“放管服”改革“放管服”改革。":
+        "engine: a doubled phrase is made of Chinese characters only, quotes inside end it",
+    "boilerplate/banner: **内部交流资料，谢绝转载**":
+        "bold Markdown marks count against a line; the scorer does not know the file type",
+    "boilerplate/contact: 资料群：四九八七六五四三二（备注来意）":
+        "a line ending in a bracketed note is left to the inline-ad rule, which knows no 备注来意",
+    "boilerplate/ad: 专业代写各类公文、讲话稿、总结报告":
+        "a line ending in 报告 is taken for a title",
+    "duplicate/paragraph: 四、下一步工作打算\n四、下一步工作打算":
+        "a doubled heading of nine characters: DU008 starts at ten; NU001 flags the numbering",
+}
+
+
+@dataclasses.dataclass
+class Item:
+    source: str  # the data file
+    expect: str  # "junk" or "near"
+    category: str
+    kind: str
+    text: str  # the line(s) without marks
+    spans: list[tuple[int, int]]  # marked spans in text (a boilerplate line: the whole of it)
+
+    @property
+    def key(self) -> str:
+        return f"{self.category}/{self.kind}: {self.text}"
+
+
+def load_items(name: str) -> list[Item]:
+    items = []
+    for row in (DATA / name).read_text(encoding="utf-8").splitlines()[1:]:
+        if not row.strip():
+            continue
+        expect, category, kind, raw = row.split("\t")
+        raw = raw.replace("\\n", "\n")
+        text, spans, pos = "", [], 0
+        while "⟦" in raw[pos:]:
+            a = raw.index("⟦", pos)
+            b = raw.index("⟧", a)
+            text += raw[pos:a]
+            spans.append((len(text), len(text) + b - a - 1))
+            text += raw[a + 1:b]
+            pos = b + 1
+        text += raw[pos:]
+        if expect == "junk" and category == "boilerplate":
+            spans = [(0, len(text))]
+        items.append(Item(name, expect, category, kind, text, spans))
+    return items
+
+
+ITEMS = [item for name in FILES for item in load_items(name)]
+
+
+@dataclasses.dataclass
+class Outcome:
+    item: Item
+    caught: bool  # junk: every span is caught; near: left alone
+    findings: list[tuple[str, str, bool]]  # (category, text, true) of every finding in the document
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return (a[0] < b[1] and b[0] < a[1]) or a[0] == a[1] == b[0]
+
+
+def run(item: Item) -> Outcome:
+    head = "\n".join([TITLE, *BEFORE]) + "\n"
+    text = head + item.text + "\n" + "\n".join(AFTER) + "\n"
+    base = len(head)
+    spans = [(base + s, base + e) for s, e in item.spans]
+    line = (base, base + len(item.text))
+    result = docclean.clean(text, max_removal=1.0)
+    out_lines = result.text.splitlines()
+    context_kept = all(p in out_lines for p in [TITLE, *BEFORE, *AFTER])
+    found = []
+    for f in result.findings:
+        true = (item.expect == "junk" and f.category == item.category
+                and any(overlaps((f.start, f.end), s) for s in spans))
+        found.append((f.category, f.text, true))
+    if item.expect == "near":
+        wrong = [f for f in result.findings
+                 if f.category == item.category and overlaps((f.start, f.end), line)]
+        caught = not wrong and item.text in result.text and context_kept
+    elif item.category == "boilerplate":
+        stripped = any(f.category == "boilerplate" and f.applied and f.start <= line[0]
+                       and f.end >= line[1] for f in result.findings)
+        caught = stripped and item.text not in out_lines and context_kept
+    else:
+        caught = context_kept and all(
+            any(f.category == item.category and overlaps((f.start, f.end), s)
+                for f in result.findings) for s in spans)
+    return Outcome(item, caught, found)
+
+
+def measure(items: list[Item] = ITEMS) -> tuple[dict[str, dict[str, float]], list[Outcome]]:
+    outcomes = [run(item) for item in items]
+    table: dict[str, dict[str, float]] = {}
+    for cat in CATEGORIES:
+        junk = [o for o in outcomes if o.item.expect == "junk" and o.item.category == cat]
+        near = [o for o in outcomes if o.item.expect == "near" and o.item.category == cat]
+        findings = Counter(true for o in outcomes for c, _t, true in o.findings if c == cat)
+        total = findings[True] + findings[False]
+        table[cat] = {
+            "junk": len(junk),
+            "recall": sum(o.caught for o in junk) / len(junk) if junk else 1.0,
+            "near": len(near),
+            "near kept": sum(o.caught for o in near) / len(near) if near else 1.0,
+            "precision": findings[True] / total if total else 1.0,
+        }
+    return table, outcomes
+
+
+def test_data_counts() -> None:
+    counts = Counter((i.expect, i.category) for i in ITEMS if i.source == FILES[0])
+    assert counts["junk", "boilerplate"] >= 150
+    assert counts["junk", "placeholder"] >= 80
+    assert counts["junk", "duplicate"] >= 60
+    assert sum(n for (e, _c), n in counts.items() if e == "near") >= 120
+    for item in ITEMS:
+        assert item.expect in ("junk", "near") and item.category in CATEGORIES, item
+        assert item.expect == "near" or item.spans, item
+
+
+def test_context_alone_is_clean() -> None:
+    text = "\n".join([TITLE, *BEFORE, *AFTER]) + "\n"
+    assert not docclean.clean(text).findings
+
+
+@pytest.mark.parametrize("item", [i for i in ITEMS if i.expect == "junk"], ids=lambda i: i.key)
+def test_novel_junk_is_caught(item: Item) -> None:
+    outcome = run(item)
+    if item.key in KNOWN_MISSES:
+        assert not outcome.caught, "caught now: remove it from KNOWN_MISSES"
+        pytest.xfail(KNOWN_MISSES[item.key])
+    assert outcome.caught, outcome.findings
+
+
+@pytest.mark.parametrize("item", [i for i in ITEMS if i.expect == "near"], ids=lambda i: i.key)
+def test_near_miss_is_left_alone(item: Item) -> None:
+    outcome = run(item)
+    assert outcome.caught, outcome.findings
+
+
+def test_no_finding_outside_the_junk() -> None:
+    """Precision: a finding of a category touches only junk of that category (near-miss lines
+    may carry a finding of another category, such as a placeholder flag in a boilerplate-like
+    line, and the test above checks those)."""
+    _table, outcomes = measure()
+    stray = [(o.item.key, c, t) for o in outcomes for c, t, true in o.findings
+             if not true and c in CATEGORIES and not (o.item.expect == "near" and c != o.item.category)]
+    assert stray == []
+
+
+def report(name: str) -> None:
+    table, outcomes = measure([i for i in ITEMS if i.source == name])
+    print(name)
+    print(f"{'category':<12} {'junk':>5} {'recall':>7} {'near':>5} {'kept':>6} {'precision':>9}")
+    for cat, row in table.items():
+        print(f"{cat:<12} {row['junk']:>5.0f} {row['recall']:>7.3f} {row['near']:>5.0f} "
+              f"{row['near kept']:>6.3f} {row['precision']:>9.3f}")
+    for o in outcomes:
+        if not o.caught:
+            print(("missed  " if o.item.expect == "junk" else "touched ") + o.item.key.replace("\n", "⏎"),
+                  [(c, t) for c, t, _ in o.findings])
+
+
+if __name__ == "__main__":
+    for name in FILES:
+        report(name)
