@@ -207,6 +207,7 @@ def _compile_all(ruleset: RuleSet) -> None:
     from .kinds import compile_rule  # local import: kinds import this module
     from .kinds.block import BlockMatcher, bind_scorers
     from .kinds.recurring import RecurringMatcher
+    from .regexcache import save
 
     lookup = {r.id: r for r in ruleset}
     for rule in ruleset:
@@ -216,6 +217,7 @@ def _compile_all(ruleset: RuleSet) -> None:
                 bind_scorers(matcher, lookup)
             except ValueError as exc:
                 raise RuleError(f"{rule.path}: rule {rule.id}: {exc}") from None
+    save()  # keep the compiled regexes for the next run
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

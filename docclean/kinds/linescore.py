@@ -234,8 +234,9 @@ class LineScorer:
         """Where signal ``n`` matches in an edited copy of an earlier document (see
         ``Document.base``), from its matches there, when its regex never reads past a line
         break: the earlier matches stand on the lines the edits left alone, and the regex runs
-        on the others. ``None`` when that cannot be done."""
-        if carry is None:
+        on the others. ``None`` when that cannot be done, or is not worth it (a small text is
+        scanned again quicker than the regexes are analysed)."""
+        if carry is None or len(doc.text) < SMALL_TEXT:
             return None
         earlier: list[int] | None = carry[0].get(("signal-starts", self.rule.id, n))
         if earlier is None:

@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from ..errors import RuleError
+from ..regexcache import compile_regex
 from ..rules import Rule, bundled_rules_dir
 
 Pattern = Any  # regex.Pattern[str] | re.Pattern[str]
@@ -32,7 +33,7 @@ def compile_patterns(rule: Rule, patterns: Sequence[str] | str, *, key: str = "p
                 raise RuleError(f"{rule.path}: rule {rule.id}: engine 're' is reserved for bundled rules")
             return re.compile(source, re.IGNORECASE if ignore_case else 0)
         flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
-        return regex.compile(source, flags)
+        return compile_regex(source, flags)
     except (re.error, regex.error) as exc:
         raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in '{key}': {exc}") from None
 

@@ -1,0 +1,112 @@
+"""A cache of compiled ``regex`` patterns kept between runs, so that a command-line run does not
+spend most of its start-up parsing the rule packs' regexes again.
+
+``regex`` parses patterns in Python (slow) and builds them in C (fast); a compiled pattern can be
+rebuilt from its compiled form without parsing (that is how ``regex`` pickles patterns). The
+cache keeps those forms in one file per ``regex`` and Python version under
+``$DOCCLEAN_CACHE_DIR`` (default ``$XDG_CACHE_HOME/docclean`` or ``~/.cache/docclean``); set
+``DOCCLEAN_NO_CACHE=1`` to neither read nor write it. The file is written atomically and checked
+by its digest when read; anything unexpected is ignored and the patterns are compiled afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import regex
+
+_MAGIC = b"docclean-regex-cache-1\n"
+_loaded: dict[tuple[str, int], tuple[Any, ...]] | None = None
+_added = False
+
+
+def cache_file() -> Path | None:
+    """Where the cache lives, or ``None`` when it is switched off."""
+    if os.environ.get("DOCCLEAN_NO_CACHE"):
+        return None
+    base = os.environ.get("DOCCLEAN_CACHE_DIR")
+    if base:
+        folder = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        folder = (Path(xdg) if xdg else Path.home() / ".cache") / "docclean"
+    version = f"{regex.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"regex-{version}.bin"
+
+
+def compile_regex(source: str, flags: int) -> Any:
+    """``regex.compile(source, flags)``, rebuilt from the cache when it holds the pattern."""
+    global _added
+    cache = _cache()
+    key = (source, int(flags))
+    data = cache.get(key)
+    if data is not None:
+        with contextlib.suppress(Exception):  # a stale or foreign entry: compile afresh
+            pattern = regex._regex.compile(*data)  # type: ignore[attr-defined]
+            if pattern.pattern == source:
+                return pattern
+    pattern = regex.compile(source, flags)
+    try:
+        form = tuple(int(x) if isinstance(x, int) and not isinstance(x, bool) else x
+                     for x in pattern._pickled_data)  # type: ignore[attr-defined]
+        marshal.dumps(form)
+    except (AttributeError, ValueError):  # another regex release: nothing to keep
+        return pattern
+    cache[key] = form
+    _added = True
+    return pattern
+
+
+def save() -> None:
+    """Write the cache when patterns were added since it was read (quietly does nothing when the
+    folder cannot be written)."""
+    global _added
+    path = cache_file()
+    if not _added or path is None or _loaded is None:
+        return
+    payload = marshal.dumps(_loaded)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            Path(tmp).replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+            raise
+    except OSError:
+        return
+    _added = False
+
+
+def _cache() -> dict[tuple[str, int], tuple[Any, ...]]:
+    global _loaded
+    if _loaded is None:
+        _loaded = _read(cache_file())
+    return _loaded
+
+
+def _read(path: Path | None) -> dict[tuple[str, int], tuple[Any, ...]]:
+    if path is None:
+        return {}
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return {}
+    head, digest, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
+    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        data = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}

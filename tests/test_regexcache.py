@@ -1,0 +1,92 @@
+"""The compiled-regex cache: rebuilt patterns behave like compiled ones, and a missing, broken
+or unwritable cache only means compiling afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import regex
+
+from docclean import regexcache
+
+PATTERNS = [(r"(?<=\p{Han})[XＸ]{1,3}(?:科技园|家)", regex.V0),
+            (r"(?i:qq)[:：]?\s*(?P<id>\d{5,11})", regex.V0),
+            (r"(\p{Han}{2,4})\1", regex.V0 | regex.IGNORECASE)]
+TEXT = "园区有X科技园和ＸＸ家企业，QQ：123456789，认真认真学习，qq 98765"
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("DOCCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("DOCCLEAN_NO_CACHE", raising=False)
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    monkeypatch.setattr(regexcache, "_added", False)
+    path = regexcache.cache_file()
+    assert path is not None and path.parent == tmp_path
+    return path
+
+
+def _spans(pattern: regex.Pattern[str]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(TEXT)]
+
+
+def test_patterns_come_back_from_the_cache_without_parsing(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = [regexcache.compile_regex(p, f) for p, f in PATTERNS]
+    expected = [_spans(p) for p in compiled]
+    assert all(expected)  # each pattern finds something in TEXT
+    regexcache.save()
+    assert fresh.is_file()
+    monkeypatch.setattr(regexcache, "_loaded", None)  # as in a new process
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(regexcache.regex, "compile", no_parsing)
+    rebuilt = [regexcache.compile_regex(p, f) for p, f in PATTERNS]
+    assert [_spans(p) for p in rebuilt] == expected
+    def shape(p: regex.Pattern[str]) -> tuple[str, int, object]:
+        return p.pattern, p.flags, p.groupindex
+
+    assert [shape(p) for p in rebuilt] == [shape(p) for p in compiled]
+
+
+def test_a_broken_cache_file_is_ignored(fresh: Path) -> None:
+    fresh.write_bytes(b"docclean-regex-cache-1\n" + b"\0" * 32 + b"not marshal data")
+    pattern = regexcache.compile_regex(*PATTERNS[0])
+    assert _spans(pattern)
+    regexcache.save()
+    assert fresh.read_bytes().startswith(b"docclean-regex-cache-1\n")
+    assert regexcache._read(fresh) != {}  # rewritten whole and valid
+
+
+def test_switched_off_or_unwritable(fresh: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DOCCLEAN_NO_CACHE", "1")
+    assert regexcache.cache_file() is None
+    assert _spans(regexcache.compile_regex(*PATTERNS[1]))
+    regexcache.save()
+    assert not fresh.exists()
+    monkeypatch.delenv("DOCCLEAN_NO_CACHE")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("DOCCLEAN_CACHE_DIR", str(blocker / "sub"))  # cannot be created
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    regexcache.compile_regex(*PATTERNS[2])
+    regexcache.save()  # quietly does nothing
+    assert not (blocker / "sub").exists()
+
+
+def test_a_second_run_gives_the_same_findings(tmp_path: Path) -> None:
+    env = dict(os.environ, DOCCLEAN_CACHE_DIR=str(tmp_path))
+    env.pop("DOCCLEAN_NO_CACHE", None)
+    text = json.dumps(TEXT + "\n仅供学习交流，下载后请删除\n")
+    code = (f"import json, docclean; r = docclean.clean({text}, max_removal=1.0);"
+            "print(json.dumps([f.to_dict() for f in r.findings], ensure_ascii=False))")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert list(tmp_path.glob("regex-*.bin"))
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(first.stdout) and second.stdout == first.stdout
