@@ -21,7 +21,8 @@ the extra copies with the space before each, so the fix keeps one.
 (and closing quotes) to the next ending; the first copy is the same text right before it, which
 may start in the middle of a longer sentence (a pasted tail). ``min_len`` counts its letters and
 Han characters, ``max_len`` caps its length (set it to 200 or so); the fix strips the second copy.
-With ``，`` in ``ends`` a doubled clause counts too.
+With ``，`` in ``ends`` a doubled clause counts too. ``gap`` lists characters (such as a space)
+of which up to three may stand between the copies; the fix strips them with the second copy.
 ``unit = "line"``: a non-blank line repeated as the next non-blank line; the fix strips the second
 copy and its break.
 """
@@ -94,7 +95,13 @@ class RepetitionMatcher:
         elif self.unit == "sentence":
             if not self.ends:
                 raise ValueError("ends must list at least one character")
-            self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*")
+            # Group 1: the ending; then closing quotes; group 2: up to three ``gap`` characters
+            # (default none) that may stand between a sentence and its copy, such as a space.
+            gap = str(p.get("gap", ""))
+            if "\n" in gap or "\r" in gap:
+                raise ValueError("gap must not hold a line break")
+            spaces = f"[{re.escape(gap)}]{{0,3}}" if gap else ""
+            self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*({spaces})")
         if self.unit in ("word", "sentence", "line"):
             # Hits depend on their own line only (and, for lines, on the non-blank line before),
             # so ``find_near`` re-checks just the lines the spans touch.
@@ -214,37 +221,39 @@ class RepetitionMatcher:
         """Doubled sentences in the lines from offset ``first`` (a line start) to ``stop`` (a
         line end): a sentence and its copy never leave their line."""
         text = doc.text
-        marks = [(m.end(), m.end(1)) for m in self.pattern.finditer(text, first, len(text) if stop is None else stop)]
-        boundaries = {e for pair in marks for e in pair}
+        # (end of the first copy, start of the second: after the gap, end of the ending alone)
+        marks = [(m.start(2), m.end(), m.end(1))
+                 for m in self.pattern.finditer(text, first, len(text) if stop is None else stop)]
+        boundaries = {e for p0, _, e1 in marks for e in (p0, e1)}
         longest = max(self.max_len, self.min_len)
         last_hit = -1
         line_start = prev_p = first
-        for p, _ in marks:
+        for p0, p, _ in marks:
             nl = text.rfind("\n", prev_p, p)
             if nl >= 0:
                 line_start = nl + 1
             prev_p = p
-            if p < last_hit or p >= len(text):
+            if p0 < last_hit or p >= len(text):
                 continue
-            # The second copy starts just after an ending; the first copy is the same text right
-            # before it, so it starts at an earlier occurrence of the second copy's first
-            # characters on the same line (nearest first: the shortest unit wins).
-            lo = max(line_start, p - longest, last_hit)
+            # The second copy starts just after an ending (and the gap); the first copy is the
+            # same text right before the gap, so it starts at an earlier occurrence of the second
+            # copy's first characters on the same line (nearest first: the shortest unit wins).
+            lo = max(line_start, p0 - longest, last_hit)
             key = text[p : p + 2]
             if len(key) < 2 or "\n" in key:
                 continue
-            f = text.rfind(key, lo, p)
+            f = text.rfind(key, lo, p0)
             while f >= 0:
-                size = p - f
+                size = p0 - f
                 q_end = p + size
                 # Both copies are equal, so the second ends with the same ending: it may only
                 # stop before the closing quotes the first had (说“长。“长。”).
-                if q_end in boundaries and text[p:q_end] == text[f:p]:
+                if q_end in boundaries and text[p:q_end] == text[f:p0]:
                     unit = text[p:q_end]
                     if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
                             and not self._excused(text, f, q_end)):
                         last_hit = q_end
-                        yield Hit(p, q_end, "", {"match": unit + unit, "unit": unit})
+                        yield Hit(p0, q_end, "", {"match": text[f:q_end], "unit": unit})
                         break
                 f = text.rfind(key, lo, f)
 
