@@ -103,3 +103,12 @@ def test_shared_phrase_scan_matches_search(text: str) -> None:
         assert [(h.start, h.end) for h in shared.find(doc)] == [(h.start, h.end) for h in plain.find(Document(text))]
     # Both rules of one document share the candidate scan.
     assert sum(1 for key in doc.cache if key[0] == "phrase-candidates") == 1
+
+
+def test_braces_in_classes_do_not_stop_the_analyses() -> None:
+    # A literal { inside a class is ordinary; a brace outside one that is not a count is
+    # regex's fuzzy matching, which the stdlib parser would misread.
+    assert first_chars(r"[X{]y") == frozenset("X{")
+    assert first_chars(r"(?<![{(])X{2}") == frozenset("X")
+    assert first_chars(r"(?:ab){e<=1}") is None
+    assert first_chars(r"[[:alpha:]]x") is None

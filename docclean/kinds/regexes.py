@@ -344,7 +344,7 @@ def literal_anchors(pattern: Pattern) -> list[Anchor] | None:
         return None
     source, global_flags = _hoist_flags(source)
     source = _abstract_properties(source)
-    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+    if _unsupported(source):
         return None  # POSIX classes, fuzzy matching and \G mean something else to ``regex``
     sre = _stdlib_parser()
     flags = re.IGNORECASE if pattern.flags & regex.IGNORECASE or "i" in global_flags else 0
@@ -452,7 +452,7 @@ def forward_reach(source: str) -> int | None:
     (lookbehind, ``\\b``, ``^``) or refers to groups."""
     source, global_flags = _hoist_flags(source)
     source = _abstract_properties(source)
-    if global_flags or re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source):
+    if global_flags or _unsupported(source):
         return None
     sre = _stdlib_parser()
     try:
@@ -510,7 +510,7 @@ def line_confined(pattern: Pattern) -> bool:
         return False
     source, global_flags = _hoist_flags(source)
     source = _abstract_properties(source)
-    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source) or "x" in global_flags:
+    if _unsupported(source) or "x" in global_flags:
         return False
     sre = _stdlib_parser()
     flags = 0
@@ -571,7 +571,7 @@ def _parsed(source: str, ignore_case: bool) -> tuple[Any, int, Any] | None:
     flags and the parser module; ``None`` when the stdlib parser cannot vouch for it."""
     source, global_flags = _hoist_flags(source)
     source = _abstract_properties(source)
-    if re.search(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})|\\G", source) or set(global_flags) & {"x", "s"}:
+    if _unsupported(source) or set(global_flags) & {"x", "s"}:
         return None
     sre = _stdlib_parser()
     flags = re.IGNORECASE if ignore_case or "i" in global_flags else 0
@@ -708,3 +708,40 @@ def _required_item(op: Any, av: Any, flags: int, sre: Any) -> frozenset[str] | N
             union |= got
         return union if len(union) <= _REQUIRED_MAX else None
     return None  # assertions consume nothing; anything else is unknown
+
+
+_POSIX_CLASS = re.compile(r"\[:\^?\w+:\]")
+_QUANTIFIER = re.compile(r"\{\d*,?\d*\}")
+
+
+def _unsupported(source: str) -> bool:
+    """True when ``source`` uses ``regex`` syntax that means something else to the stdlib parser:
+    POSIX classes (``[[:alpha:]]``), fuzzy matching (``{e<=1}``: a brace outside a class that is
+    not a repeat count) or ``\\G``. A brace inside a class is a plain character."""
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            if source.startswith("G", i + 1):
+                return True
+            i += 2
+            continue
+        if in_class:
+            if ch == "[" and _POSIX_CLASS.match(source, i):
+                return True
+            if ch == "]":
+                in_class = False
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+            i += 1
+            if source.startswith("^", i):
+                i += 1
+            if source.startswith("]", i):
+                i += 1
+            continue
+        if ch == "{" and not _QUANTIFIER.match(source, i):
+            return True
+        i += 1
+    return False
