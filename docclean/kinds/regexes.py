@@ -576,7 +576,10 @@ def _parsed(source: str, ignore_case: bool) -> tuple[Any, int, Any] | None:
     sre = _stdlib_parser()
     flags = re.IGNORECASE if ignore_case or "i" in global_flags else 0
     try:
-        parsed = sre.parse(source, flags)
+        try:
+            parsed = sre.parse(source, flags)
+        except re.error:
+            parsed = sre.parse(_unnamed(source), flags)
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
     return parsed, parsed.state.flags | flags, sre
@@ -586,8 +589,6 @@ def first_chars(source: str, *, ignore_case: bool = False) -> frozenset[str] | N
     """The characters that the first character a match of ``source`` consumes can be
     (assertions before it are passed over); ``None`` when unknown or when a match may be empty."""
     got = _parsed(source, ignore_case)
-    if got is None:
-        got = _parsed(_unnamed(source), ignore_case)
     if got is None:
         return None
     parsed, flags, sre = got
@@ -655,59 +656,6 @@ def _unnamed(source: str) -> str:
     alternative), the stdlib parser does not; names do not matter to the analyses here (a
     reference to a group then fails to parse, and the analysis gives up)."""
     return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)
-
-
-# --- Required characters: characters every match consumes at least one of ------------------
-
-_REQUIRED_MAX = 64  # larger sets gate too little to be worth a scan
-
-
-def required_chars(source: str, *, ignore_case: bool = False) -> frozenset[str] | None:
-    """A small set of characters such that every match of ``source`` consumes at least one of
-    them (a text without any of them has no match); ``None`` when none is known."""
-    got = _parsed(source, ignore_case)
-    if got is None:
-        got = _parsed(_unnamed(source), ignore_case)
-    if got is None:
-        return None
-    parsed, flags, sre = got
-    try:
-        return _required(list(parsed), flags, sre)
-    except (RecursionError, OverflowError, ValueError, TypeError, AttributeError):
-        return None
-
-
-def _required(items: Any, flags: int, sre: Any) -> frozenset[str] | None:
-    """The smallest required set among the items of a sequence (each one that always consumes
-    a character of a known set gives one)."""
-    best: frozenset[str] | None = None
-    for op, av in items:
-        got = _required_item(op, av, flags, sre)
-        if got is not None and (best is None or len(got) < len(best)):
-            best = got
-    return best
-
-
-def _required_item(op: Any, av: Any, flags: int, sre: Any) -> frozenset[str] | None:
-    c = sre
-    if op in (c.LITERAL, c.IN):
-        chars = _class_chars(op, av, flags, sre)
-        return chars if chars and len(chars) <= _REQUIRED_MAX else None
-    if op in _repeats(c):
-        return _required(list(av[2]), flags, sre) if av[0] >= 1 else None
-    if op is c.SUBPATTERN:
-        return _required(list(av[3]), (flags | av[1]) & ~av[2], sre)
-    if op is getattr(c, "ATOMIC_GROUP", None):
-        return _required(list(av), flags, sre)
-    if op is c.BRANCH:
-        union: frozenset[str] = frozenset()
-        for alt in av[1]:
-            got = _required(list(alt), flags, sre)
-            if got is None:
-                return None
-            union |= got
-        return union if len(union) <= _REQUIRED_MAX else None
-    return None  # assertions consume nothing; anything else is unknown
 
 
 _POSIX_CLASS = re.compile(r"\[:\^?\w+:\]")
