@@ -179,7 +179,8 @@ class SequenceMatcher:
             value = _value(level.numerals, m.group("n"))
             if value is not None:
                 events.append((m.start("n"), m.end("n"), level.depth, level, value))
-        events.sort(key=lambda e: (e[0], e[2]))
+        order = {id(level): k for k, level in enumerate(self.levels)}
+        events.sort(key=lambda e: (e[0], e[2], order[id(e[3])]))  # ties: in level order
         if self.skip_quoted:
             quoted = _quoted_blocks(doc.text)
             if quoted:
