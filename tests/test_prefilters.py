@@ -112,3 +112,26 @@ def test_braces_in_classes_do_not_stop_the_analyses() -> None:
     assert first_chars(r"(?<![{(])X{2}") == frozenset("X")
     assert first_chars(r"(?:ab){e<=1}") is None
     assert first_chars(r"[[:alpha:]]x") is None
+
+
+def _sentence_rule(ends: str, gap: str) -> RepetitionMatcher:
+    data = {"id": "TS009", "name": "t", "category": "duplicate", "kind": "repetition",
+            "action": "strip", "safety": "safe", "message": "m", "doc": {"summary": "s"},
+            "params": {"unit": "sentence", "min_len": 2, "max_len": 20, "ends": ends, "gap": gap}}
+    return RepetitionMatcher(parse_rule(data))
+
+
+SENTENCE_PIECES = ["甲", "乙", "。", "，", "！", "”", "）", " ", "\u3000", "\n", "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=25).map("".join),
+       st.sampled_from(["。！", "。，！", "。”"]), st.integers(0, 3))
+def test_sentence_boundaries_are_where_endings_and_their_quotes_stop(text: str, ends: str, first: int) -> None:
+    """The boundary test gives the offsets the sentence scan's matches mark: the end of each run
+    of ending characters and the end of the closing quotes after it."""
+    matcher = _sentence_rule(ends, " \u3000")
+    first = min(first, len(text))
+    expected = {e for m in matcher.pattern.finditer(text, first) for e in (m.end(1), m.start(2))}
+    boundary = matcher._boundary_test(text, first, len(text))
+    assert {q for q in range(len(text) + 2) if boundary(q)} == expected

@@ -30,7 +30,7 @@ copy and its break.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..document import Document
 from ..rules import Rule
@@ -63,6 +63,7 @@ class RepetitionMatcher:
         only = p.get("only", [])
         self.only = [compile_patterns(rule, [u], key="only") for u in only]
         self.ends = str(p.get("ends", "。！？；!?"))
+        self.gap = ""
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             if not 1 <= self.min_len <= self.max_len:
@@ -97,7 +98,7 @@ class RepetitionMatcher:
                 raise ValueError("ends must list at least one character")
             # Group 1: the ending; then closing quotes; group 2: up to three ``gap`` characters
             # (default none) that may stand between a sentence and its copy, such as a space.
-            gap = str(p.get("gap", ""))
+            gap = self.gap = str(p.get("gap", ""))
             if "\n" in gap or "\r" in gap:
                 raise ValueError("gap must not hold a line break")
             spaces = f"[{re.escape(gap)}]{{0,3}}" if gap else ""
@@ -221,14 +222,14 @@ class RepetitionMatcher:
         """Doubled sentences in the lines from offset ``first`` (a line start) to ``stop`` (a
         line end): a sentence and its copy never leave their line."""
         text = doc.text
-        # (end of the first copy, start of the second: after the gap, end of the ending alone)
-        marks = [(m.start(2), m.end(), m.end(1))
-                 for m in self.pattern.finditer(text, first, len(text) if stop is None else stop)]
-        boundaries = {e for p0, _, e1 in marks for e in (p0, e1)}
+        end = len(text) if stop is None else stop
+        boundary = self._boundary_test(text, first, end)
         longest = max(self.max_len, self.min_len)
         last_hit = -1
         line_start = prev_p = first
-        for p0, p, _ in marks:
+        for m in self.pattern.finditer(text, first, end):
+            # end of the first copy, start of the second (after the gap)
+            p0, p = m.start(2), m.end()
             nl = text.rfind("\n", prev_p, p)
             if nl >= 0:
                 line_start = nl + 1
@@ -248,7 +249,7 @@ class RepetitionMatcher:
                 q_end = p + size
                 # Both copies are equal, so the second ends with the same ending: it may only
                 # stop before the closing quotes the first had (说“长。“长。”).
-                if q_end in boundaries and text[p:q_end] == text[f:p0]:
+                if boundary(q_end) and text[p:q_end] == text[f:p0]:
                     unit = text[p:q_end]
                     if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
                             and not self._excused(text, f, q_end)):
@@ -256,6 +257,28 @@ class RepetitionMatcher:
                         yield Hit(p0, q_end, "", {"match": text[f:q_end], "unit": unit})
                         break
                 f = text.rfind(key, lo, f)
+
+    def _boundary_test(self, text: str, first: int, stop: int) -> Callable[[int], bool]:
+        """A test for the offsets where a sentence may end: right after an ending, or after the
+        closing quotes that follow one (``self.pattern``'s group 1 and the end of its quotes)."""
+        ends, closers, gap = frozenset(self.ends), frozenset(_CLOSERS), frozenset(self.gap)
+        if ends & (closers | gap):  # runs could be split otherwise: list the offsets
+            found = {e for m in self.pattern.finditer(text, first, stop) for e in (m.end(1), m.start(2))}
+            return found.__contains__
+
+        def boundary(q: int) -> bool:
+            if q <= first or q > stop:
+                return False
+            if text[q - 1] in ends:  # the end of an ending (its run of ending characters)
+                return q == stop or text[q] not in ends
+            if text[q - 1] not in closers or (q < stop and text[q] in closers):
+                return False
+            j = q - 1  # the end of the quotes that close an ending
+            while j > first and text[j - 1] in closers:
+                j -= 1
+            return j > first and text[j - 1] in ends
+
+        return boundary
 
     def _lines_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         """``_lines`` for the lines that ``spans`` touch and the first non-blank line after each
