@@ -23,7 +23,9 @@ from typing import Any
 import regex
 
 _MAGIC = b"docclean-regex-cache-1\n"
+MAX_ENTRIES = 5000  # beyond this, the cache is rewritten with this run's patterns only
 _loaded: dict[tuple[str, int], tuple[Any, ...]] | None = None
+_used: set[tuple[str, int]] = set()
 _added = False
 
 
@@ -46,6 +48,7 @@ def compile_regex(source: str, flags: int) -> Any:
     global _added
     cache = _cache()
     key = (source, int(flags))
+    _used.add(key)
     data = cache.get(key)
     if data is not None:
         with contextlib.suppress(Exception):  # a stale or foreign entry: compile afresh
@@ -71,6 +74,9 @@ def save() -> None:
     path = cache_file()
     if not _added or path is None or _loaded is None:
         return
+    if len(_loaded) > MAX_ENTRIES:  # rule files come and go: drop what this run did not use
+        for key in [k for k in _loaded if k not in _used]:
+            del _loaded[key]
     payload = marshal.dumps(_loaded)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

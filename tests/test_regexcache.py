@@ -90,3 +90,17 @@ def test_a_second_run_gives_the_same_findings(tmp_path: Path) -> None:
     assert list(tmp_path.glob("regex-*.bin"))
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(first.stdout) and second.stdout == first.stdout
+
+
+def test_a_full_cache_keeps_only_what_the_run_used(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regexcache, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(regexcache, "_used", set())
+    for source, flags in PATTERNS:
+        regexcache.compile_regex(source, flags)
+    regexcache.save()
+    assert len(regexcache._read(fresh)) == 3  # over the limit, but all used in this run
+    monkeypatch.setattr(regexcache, "_loaded", None)  # a later run with other rules
+    monkeypatch.setattr(regexcache, "_used", set())
+    regexcache.compile_regex("(?:新的)规则", regex.V0)
+    regexcache.save()
+    assert set(regexcache._read(fresh)) == {("(?:新的)规则", int(regex.V0))}
