@@ -58,10 +58,8 @@ KNOWN_MISSES: dict[str, str] = {
         "a line ending in a bracketed note is left to the inline-ad rule, which knows no 备注来意",
     "boilerplate/ad: 专业代写各类公文、讲话稿、总结报告":
         "a line ending in 报告 is taken for a title",
-    "duplicate/paragraph: 四、下一步工作打算\n四、下一步工作打算":
-        "a doubled heading of nine characters: DU008 starts at ten; NU001 flags the numbering",
     "duplicate/sentence: 特此通知。特此通知。":
-        "a doubled sentence of four characters: DU003 starts at six, short cries repeat in dialogue",
+        "a doubled sentence of four characters: DU003 starts at ten and DU004 at six; short cries repeat in dialogue",
     "duplicate/funcword: 他已经提交了了申请材料。":
         "了了 is mostly two words meeting (为了了解, 明了了, 不了了之); a slip cannot be told apart",
     "duplicate/phrase: 数学组组织组织了公开课。":
