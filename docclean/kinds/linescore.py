@@ -294,7 +294,9 @@ MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the te
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 SPLIT_TEXT = 200_000  # characters; larger texts are scanned for anchors by split tries
 SAMPLE = 200_000  # characters of the text whose frequencies decide the split
-_SPLIT = (8, 24, 60)  # the tries hold the 8 most frequent first characters, the next 16, …
+# The tries hold the 16 most frequent first characters, the next 32, the next 48, … (the more
+# frequent the characters, the fewer alternatives each of their offsets tries).
+_SPLIT = tuple(8 * k * (k + 1) for k in range(1, 12))  # 16, 48, 96, 160, 240, 336, …
 
 
 class _AnchorScan:
