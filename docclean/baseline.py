@@ -1,51 +1,26 @@
 """Baselines: record today's findings so that only new ones fail a check.
 
-A finding is identified by a content fingerprint, not by its position, so editing other parts of
-a file does not invalidate the baseline: the SHA-256 of the rule id, the matched text and the
-text of the finding's line(s), each normalised (NFKC, whitespace removed). Identical findings in
-one file are told apart by an occurrence counter (1 for the first in file order, 2 for the next
-…). Paths are stored relative to the baseline file's folder, with ``/`` separators. The file
+A finding is identified by its content fingerprint and occurrence number (``docclean.fingerprint``,
+the same the report formats use), not by its position, so editing other parts of a file does not
+invalidate the baseline. Paths are stored relative to the baseline file's folder, with ``/`` separators. The file
 format is documented in docs/output.md.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import DoccleanError
+from .fingerprint import numbered
 from .model import FileReport, Finding
 from .sources import write_atomic
 
 BASELINE_VERSION = 1
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """NFKC with every whitespace character removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _line_text(f: Finding, source: str | None) -> str:
-    if source is None:
-        return f.text
-    start = source.rfind("\n", 0, f.start) + 1
-    end = source.find("\n", max(f.start, f.end - 1))
-    return source[start : len(source) if end == -1 else end]
-
-
-def fingerprint(f: Finding, source: str | None) -> str:
-    """The content fingerprint of a finding (hex SHA-256, first 32 digits)."""
-    key = "\0".join((f.rule, normalise(f.text), normalise(_line_text(f, source)), f.part or ""))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _key_path(path: str, base: Path) -> str:
@@ -57,12 +32,9 @@ def _key_path(path: str, base: Path) -> str:
 
 
 def _entries(report: FileReport, base: Path) -> Iterable[tuple[str, Finding, str, int]]:
-    seen: Counter[str] = Counter()
     path = _key_path(report.path, base)
-    for f in report.findings:
-        fp = fingerprint(f, report.source)
-        seen[fp] += 1
-        yield path, f, fp, seen[fp]
+    for f, (fp, n) in zip(report.findings, numbered(report.findings, report.source), strict=True):
+        yield path, f, fp, n
 
 
 def write_baseline(target: Path, reports: Sequence[FileReport]) -> int:

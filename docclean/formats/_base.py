@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..fingerprint import numbered
 from ..lines import LineIndex
 from ..model import CATEGORIES, Action, FileReport, Finding, FixSafety, RuleDoc, Severity
 
@@ -199,33 +199,8 @@ def located(index: SourceIndex | None, finding: Finding) -> SourceIndex | None:
 # --------------------------------------------------------------------------- fingerprints
 
 
-def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def content_hash(rule: str, text: str, line_text: str) -> str:
-    """sha256 over the rule id, the matched text and the text of its line, whitespace-normalised (NFKC)."""
-    digest = hashlib.sha256()
-    for piece in (rule, _normalise(text), _normalise(line_text)):
-        digest.update(piece.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def fingerprints(report: FileReport) -> list[str]:
-    """A stable ``<sha256>:<n>`` fingerprint per finding of the report, in order.
-
-    The hash covers the rule, the matched text and the line's text, never line numbers, so a
-    finding keeps its fingerprint when lines are added above it; ``n`` numbers findings sharing
-    a hash in the same file (1, 2, ...), so repeated boilerplate stays distinguishable.
-    """
-    index = source_index(report)
-    seen: dict[str, int] = {}
-    result = []
-    for finding in report.findings:
-        trusted = located(index, finding)
-        line_text = trusted.line_text(finding.line) if trusted is not None else ""
-        base = content_hash(finding.rule, finding.text, line_text)
-        seen[base] = seen.get(base, 0) + 1
-        result.append(f"{base}:{seen[base]}")
-    return result
+    """A stable ``<fingerprint>:<n>`` per finding of the report, in order (see
+    ``docclean.fingerprint``): no line numbers, so a finding keeps it when lines are added above
+    it; ``n`` numbers findings sharing a fingerprint in the same file (1, 2, ...)."""
+    return [f"{fp}:{n}" for fp, n in numbered(report.findings, report.source)]
