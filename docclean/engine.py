@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .document import Document
+from .edits import EditMap
 from .errors import RemovalLimitError, RuleError
 from .kinds import Hit, Matcher, compile_rule
 from .kinds.block import BlockMatcher, bind_scorers
@@ -212,27 +213,6 @@ def _local_rules(ruleset: RuleSet) -> dict[str, int]:
     return out
 
 
-class _EditMap:
-    """Sorted, non-overlapping edits of an input, and where each replacement sits in the edited text."""
-
-    def __init__(self, edits: Sequence[tuple[int, int, str]]) -> None:
-        self.edits = list(edits)
-        self.spans: list[tuple[int, int]] = []  # each replacement, in edited-text offsets
-        delta = 0
-        for s, e, r in self.edits:
-            self.spans.append((s + delta, s + delta + len(r)))
-            delta += len(r) - (e - s)
-        self.ends = [e for _, e in self.spans]
-
-    def to_input(self, p: int, right: bool) -> int:
-        """Input offset of edited-text offset ``p``, which lies strictly inside no replacement;
-        at a pure deletion, ``right`` puts it after the deleted text, else before."""
-        k = bisect_right(self.ends, p) - 1  # last edit ending at or before p
-        while k >= 0 and not right and self.spans[k][0] == self.spans[k][1] == p:
-            k -= 1
-        return p if k < 0 else p + self.edits[k][1] - self.spans[k][1]
-
-
 def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], window: int,
                 size: int) -> list[tuple[int, int]]:
     """Where, in the text after ``edits`` (sorted, in original offsets), a local rule can have a
@@ -240,7 +220,7 @@ def _near_spans(hits: list[tuple[int, int]], edits: list[tuple[int, int, str]], 
     only hits were ``hits`` and nothing started inside them; so a hit can start only within
     ``window`` before an edit or at one of the old hits."""
     starts = [s for s, _, _ in edits]
-    images = _EditMap(edits).spans  # each edit's replacement, in edited offsets
+    images = EditMap(edits).spans  # each edit's replacement, in edited offsets
 
     def edited(x: int, right: bool) -> int:
         k = bisect_right(starts, x) - 1
@@ -275,7 +255,7 @@ def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> l
     """
     earlier = sorted((c for c in first if c.applied), key=lambda c: c.start)
     fresh = sorted((c for c in later if c.applied), key=lambda c: c.start)
-    moves = _EditMap([(c.start, c.end, c.replacement or "") for c in earlier])
+    moves = EditMap([(c.start, c.end, c.replacement or "") for c in earlier])
     spans, ends = moves.spans, moves.ends
 
     def touched(c: Candidate) -> list[int]:
@@ -369,7 +349,7 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
         return cands
     only = RuleSet(tuple(r if r.kind == "sequence" else replace(r, enabled=False) for r in ruleset.rules))
     later, _, _, _ = _one_pass(cleaned, only, FixMode.NONE, allow, screen)
-    moves = _EditMap(sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied))
+    moves = EditMap(sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied))
     starts = [s for s, _ in moves.spans]
 
     def back(p: int, right: bool) -> int | None:

@@ -25,6 +25,7 @@ from itertools import compress, pairwise
 from typing import Any
 
 from ..document import Document
+from ..edits import EditMap
 from ..rules import Rule
 from . import Hit
 from .regexes import (
@@ -399,19 +400,9 @@ def _carry(doc: Document) -> tuple[dict[Any, Any], list[tuple[int, int, str]], l
         return None
     ranges: list[tuple[int, int]] | None = doc.cache.get("edited-lines")
     if ranges is None:
-        ranges = doc.cache["edited-lines"] = doc.lines.ranges_touching(_images(doc.base[1], 1))
+        ranges = doc.cache["edited-lines"] = doc.lines.ranges_touching(
+            [(max(0, a - 1), b + 1) for a, b in EditMap(doc.base[1]).spans])
     return doc.base[0], doc.base[1], ranges
-
-
-def _images(edits: list[tuple[int, int, str]], margin: int) -> list[tuple[int, int]]:
-    """Where each edit's new text sits in the edited text, widened by ``margin`` on each side."""
-    out: list[tuple[int, int]] = []
-    delta = 0
-    for s, e, r in edits:
-        a = s + delta
-        out.append((max(0, a - margin), a + len(r) + margin))
-        delta += len(r) - (e - s)
-    return out
 
 
 def _carried(earlier: list[int], edits: list[tuple[int, int, str]]) -> list[int]:
