@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from .model import Finding
 
 _SPACE = re.compile(r"\s+")
+_BREAK = re.compile(r"[\r\n]")  # LF, CRLF and old Mac CR files alike
 
 
 def normalise(text: str) -> str:
@@ -26,12 +27,13 @@ def normalise(text: str) -> str:
 
 
 def line_text(f: Finding, source: str | None) -> str:
-    """The text of the line(s) the finding covers in ``source``, or its own text without one."""
+    """The text of the line(s) the finding covers in ``source`` (any line-break convention), or
+    its own text without one."""
     if source is None:
         return f.text
-    start = source.rfind("\n", 0, f.start) + 1
-    end = source.find("\n", max(f.start, f.end - 1))
-    return source[start : len(source) if end == -1 else end]
+    start = max(source.rfind("\n", 0, f.start), source.rfind("\r", 0, f.start)) + 1
+    found = _BREAK.search(source, max(f.start, f.end - 1))
+    return source[start : len(source) if found is None else found.start()]
 
 
 def fingerprint(f: Finding, source: str | None) -> str:

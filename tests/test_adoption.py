@@ -264,3 +264,16 @@ def test_python_m_docclean_with_baseline_and_diff_base(tmp_path: Path) -> None:
     git(tmp_path, "add", "a.md")
     git(tmp_path, "commit", "-qm", "x")
     assert run("--diff-base", "HEAD", "a.md").returncode == 0
+
+
+def test_fingerprints_do_not_depend_on_line_breaks_or_lines_elsewhere() -> None:
+    import docclean
+    from docclean.fingerprint import fingerprint
+
+    lf = "第一行\n" + WECHAT + "\n第三行\n"
+    prints = []
+    for source in (lf, lf.replace("\n", "\r\n"), lf.replace("\n", "\r"), "新加的一行\r" + lf.replace("\n", "\r")):
+        result = docclean.clean(source, select=["BP001"], fix="none")
+        (finding,) = [f for f in result.findings if WECHAT in f.text]
+        prints.append(fingerprint(finding, source))
+    assert len(set(prints)) == 1
