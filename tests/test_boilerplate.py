@@ -139,3 +139,31 @@ def test_the_clean_corpus_loses_no_boilerplate() -> None:
         found += [f"{path.name}:{f.line}: {f.message}" for f in result.findings
                   if f.category == "boilerplate"]
     assert not found, "\n".join(found[:20])
+
+
+PROSE = [
+    "今年以来，我们坚持稳中求进工作总基调，各项工作取得了新的进展。",
+    "社区组织志愿者开展了环境整治活动，居民的参与热情很高。",
+    "县妇联牵头组织代理妈妈看望山乡结对贫困学生",
+    "Results are reported for each configuration in the table below.",
+]
+CALLS = [
+    "↓↓↓下载word可编辑版本请点击下方链接↓↓↓",
+    "☛完整资料包可在星海素材网免费领取，点这里直达 xinghai88.com",
+    "👉戳这里获取更多精品范文：www.wenmi365.cn",
+    "★下载完整版请访问 www.qinghefanwen.com★",
+    "【更多资料加VX：wenmi2024】",
+]
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_a_call_glued_to_prose_costs_only_the_call(call: str) -> None:
+    """Calls in phrasings no rule lists: the paragraph they are glued to is never lost whole."""
+    for prose in PROSE:
+        text = "前言。\n\n" + prose + call + "\n\n后记。\n"
+        out = clean(text)
+        assert prose in out, (prose, call)
+        assert call not in out, (prose, call)
+    # A numbered heading never scores as a reseller line: the call stays, and so does the heading.
+    heading = "（二）完善服务机制，做到件件有回音、事事有着落。"
+    assert heading in clean("前言。\n\n" + heading + call + "\n\n后记。\n")

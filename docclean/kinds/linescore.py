@@ -8,7 +8,11 @@ line that has a positive signal: ``position_bonus`` within the first ``head_line
 ``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
 nearest non-blank line before or after it reaches the threshold on its own and occurs once
 (reseller lines come in clusters; a repeated watermark says nothing about its neighbours).
-Lines longer than ``max_len`` never score. The scores are shared with ``block`` and
+Lines longer than ``max_len`` never score. With ``prose_head = N``, a line whose first positive
+signal comes after a sentence of at least N Han characters that no signal touches (or after N/3
+Han characters, letters or digits and then a decoration or bracket such as ↓↓↓, ☛ or 【) is prose
+with junk appended: the line is not a reseller line (its score stays below the threshold), and only the
+part after the prose is stripped, when it scores on its own. The scores are shared with ``block`` and
 ``recurring`` rules through the document cache. Several signal tables may share a name; a name
 still counts once per line. Signals with a literal anchor are tried only near occurrences of it;
 a pattern that starts with a literal keeps the scan fast.
@@ -78,7 +82,11 @@ class LineScorer:
         self.short_len = int(p.get("short_len", 0))
         self.short_bonus = int(p.get("short_bonus", 0))
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
+        self.prose_head = int(p.get("prose_head", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
+        self._signal_data = tuple(p["signals"])
+        # signal → (alternatives that look back to the line start, the others), built on use
+        self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
         self._scan: _AnchorScan | None = None
         self._native: _ScanPlan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
@@ -100,13 +108,21 @@ class LineScorer:
                    if s.weight < 0 and search(self.rule, s.pattern, body, doc.time_budget))
 
     def find(self, doc: Document) -> Iterator[Hit]:
-        """Yield every line whose score reaches the threshold, with its break."""
+        """Yield every line whose score reaches the threshold, with its break, and the junk
+        appended to prose lines (see ``prose_head``) without it."""
         lines = doc.lines
-        for i, s in sorted(self.scores(doc).items()):
-            if s.score >= self.threshold:
+        scores = self.scores(doc)
+        tails: dict[int, tuple[int, LineScore]] = doc.cache.get(("prose-tails", self.rule.id), {})
+        for i in sorted({*scores, *tails}):
+            s = scores.get(i)
+            if s is not None and s.score >= self.threshold:
                 line = lines.line(i)
                 yield Hit(line.start, line.next, None,
                           {"match": lines.text_of(line), "score": s.score, "reasons": s.explain()})
+            elif i in tails:
+                cut, tail = tails[i]
+                end = lines.line(i).end
+                yield Hit(cut, end, None, {"match": doc.text[cut:end], "score": tail.score, "reasons": tail.explain()})
 
     def _score(self, doc: Document) -> dict[int, LineScore]:
         lines = doc.lines
@@ -145,9 +161,95 @@ class LineScorer:
                 total += self.short_bonus
                 reasons.append(f"short{self.short_bonus:+d}")
             out[i] = LineScore(total, tuple(reasons))
+        prose: set[int] = set()
+        if self.prose_head:
+            prose = self._keep_prose(doc, out)
         if self.neighbour_bonus:
-            self._add_neighbour_bonus(doc, out)
+            self._add_neighbour_bonus(doc, out, prose)
+            if self.prose_head:
+                prose |= self._keep_prose(doc, out)
         return out
+
+    def _keep_prose(self, doc: Document, out: dict[int, LineScore]) -> set[int]:
+        """Lines reaching the threshold that are prose with junk appended (see ``prose_head``):
+        their scores are kept below the threshold, and their junk tails, where they score on
+        their own, are recorded for ``find``. Returns those lines."""
+        tails: dict[int, tuple[int, LineScore]] = doc.cache.setdefault(("prose-tails", self.rule.id), {})
+        found: set[int] = set()
+        for i, s in list(out.items()):
+            if s.score < self.threshold:
+                continue
+            cut = self._prose_end(doc, i)
+            if cut is None:
+                continue
+            found.add(i)
+            kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
+            out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
+            line = doc.lines.line(i)
+            start = cut + len(doc.text[cut : line.end]) - len(doc.text[cut : line.end].lstrip())
+            tail = self._tail_score(doc, doc.text[start : line.end])
+            if tail.score >= self.threshold and start < line.end:
+                tails[i] = (start, tail)
+        return found
+
+    def _prose_end(self, doc: Document, i: int) -> int | None:
+        """Where the prose at the head of line ``i`` ends (after its last sentence ending before
+        the first positive signal), when it holds at least ``prose_head`` Han characters."""
+        line = doc.lines.line(i)
+        first = line.end
+        for n, sig in enumerate(self.signals):
+            if sig.weight <= 0:
+                continue
+            starts: list[int] | None = doc.cache.get(("signal-starts", self.rule.id, n))
+            if starts:
+                k = bisect_left(starts, line.start)
+                if k < len(starts) and starts[k] < first:
+                    first = min(first, self._evidence_start(doc, n, starts[k], line.start, line.end))
+        head = doc.text[line.start : first]
+        ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+        if ends and len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head:
+            return line.start + ends[-1]
+        # Otherwise (a headline, a code line with a call glued on) the content runs up to the last
+        # decoration or opening bracket before the first signal (↓↓↓, ☛, 👇, ★, 【 …) and needs a
+        # third as many Han characters, Latin letters or digits.
+        decorations = list(_DECORATION.finditer(head))
+        if _DECORATION.match(doc.text, first):  # the first signal is itself a decoration (★, ↓↓↓)
+            cut = len(head)
+        elif decorations:
+            cut = decorations[-1].start()
+        else:
+            return None
+        if len(_CONTENT_CHAR.findall(head, 0, cut)) >= max(1, self.prose_head // 3):
+            return line.start + len(head[:cut].rstrip())
+        return None
+
+    def _evidence_start(self, doc: Document, n: int, start: int, lo: int, hi: int) -> int:
+        """Where signal ``n``'s evidence on the line ``lo``..``hi`` begins: its first match
+        ``start``, or the line start when one of its patterns that looks back to the line start
+        (``X(?<=^…)``, which vouches for everything before X) matches there."""
+        if "(?<=^" not in self.signals[n].pattern.pattern:
+            return start
+        parts = self._evidence.get(n)
+        if parts is None:
+            data = self._signal_data[n]
+            compiled = [(src, compile_patterns(self.rule, [src], key=f"signals.{data['name']}",
+                                               ignore_case=bool(data.get("ignore_case", False))))
+                        for src in data["patterns"]]
+            parts = self._evidence[n] = ([c for src, c in compiled if "(?<=^" in src],
+                                         [c for src, c in compiled if "(?<=^" not in src])
+        anchored, others = parts
+        text, budget = doc.text, doc.time_budget
+        if any(next(finditer(self.rule, c, text, budget, lo, hi), None) is not None for c in anchored):
+            return lo
+        found = [m.start() for c in others for m in [next(finditer(self.rule, c, text, budget, lo, hi), None)]
+                 if m is not None]
+        return min(found, default=start)
+
+    def _tail_score(self, doc: Document, tail: str) -> LineScore:
+        """The score of ``tail`` as a line of its own, from its signals alone."""
+        hits = {sig.name: sig.weight for sig in self.signals
+                if search(self.rule, sig.pattern, tail, doc.time_budget)}
+        return LineScore(sum(hits.values()), tuple(f"{name}{w:+d}" for name, w in hits.items()))
 
     def _found(self, doc: Document) -> dict[int, set[int]]:
         """Line index → positions in ``signals`` of the positive signals whose matches start there.
@@ -265,7 +367,7 @@ class LineScorer:
             run(lo, hi)
         return starts
 
-    def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore]) -> None:
+    def _add_neighbour_bonus(self, doc: Document, out: dict[int, LineScore], prose: set[int]) -> None:
         bodies = doc.lines.bodies
         counts = _line_counts(doc)
         strong = {i for i, s in out.items() if s.score >= self.threshold}
@@ -275,7 +377,7 @@ class LineScorer:
         if not strong:
             return
         for i, s in list(out.items()):
-            if s.score >= self.threshold or s.score <= 0:
+            if s.score >= self.threshold or s.score <= 0 or i in prose:
                 continue
             if _nearest_nonblank(bodies, i, -1) in strong or _nearest_nonblank(bodies, i, 1) in strong:
                 out[i] = LineScore(s.score + self.neighbour_bonus,
@@ -290,6 +392,13 @@ def _signal(rule: Rule, data: Any) -> Signal:
     return Signal(name, weight, pattern)
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
+# Symbols that set a call off from the prose it is glued to: arrows, stars, pointing hands, emoji,
+# square brackets (round ones and bars belong to sentences and bylines as often).
+_DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+                         "\u203b\U0001f000-\U0001faff~～#＃>»►【〔［\\[]+")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
