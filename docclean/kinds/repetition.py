@@ -156,6 +156,7 @@ class RepetitionMatcher:
                 if m is None:
                     continue
                 if not self._accepted(text, m):
+                    pos = max(pos, self._past_periodic(m))
                     continue
                 pos = m.end()
                 yield self._phrase_hit(m)
@@ -170,6 +171,19 @@ class RepetitionMatcher:
                 continue
             pos = m.end()
             yield self._phrase_hit(m)
+
+    def _past_periodic(self, m: re.Match[str]) -> int:
+        """Where to go on after rejecting ``m``. When its unit repeats a shorter one (哈哈哈…,
+        研究研究…, period ``d``), the copies span a ``d``-periodic run, and every later start from
+        which ``k``, the least multiple of ``d`` of at least ``min_len``, doubles inside the run
+        has its shortest doubling in the run too, which repeats a shorter unit again: none can
+        count, so they are skipped (without this, a long run costs time quadratic in its length)."""
+        unit = m.group("unit")
+        d = next((k for k in range(1, len(unit)) if len(unit) % k == 0 and unit[:k] * (len(unit) // k) == unit), 0)
+        if not d:
+            return m.start() + 1
+        k = d * -(-self.min_len // d)
+        return m.end() - 2 * k + 1 if k <= self.max_len else m.start() + 1
 
     @staticmethod
     def _candidates(doc: Document, starts: re.Pattern[str]) -> list[int]:
