@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +154,16 @@ def test_long_chains_of_repeats_fold_back_without_overlaps(text: str, fix: str) 
     assert apply_edits(text, edits) == result.text
     again = docclean.clean(result.text, rules=RULES, max_removal=1.0, fix=fix)
     assert not any(f.applied for f in again.findings)
+
+
+RUN_UNITS = ["★", "☆", " ", "\t", "的", "研究", "微信", "—", "X", "。", "QQ", "【", "_", "↓下载", "哈"]
+
+
+@pytest.mark.parametrize("unit", RUN_UNITS)
+def test_long_runs_of_one_token_are_cleaned_without_error(unit: str) -> None:
+    """A long run of one character or token (a separator, a laugh, anti-copy filler) must not
+    make a rule's regex backtrack until its time limit (that raised RuleError before)."""
+    text = "前言。\n" + unit * (40_000 // len(unit)) + "\n后记。\n"
+    result = docclean.clean(text, fix="safe", max_removal=1.0)
+    assert result.text.startswith("前言。\n") and result.text.endswith("后记。\n")
+    assert docclean.clean(result.text, fix="safe", max_removal=1.0).text == result.text
