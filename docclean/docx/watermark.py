@@ -142,7 +142,6 @@ def clean_watermarks(
     fallback = ns.q("mc:Fallback")
     o_title = ns.q("o:title")
     text_count = 0
-    picture_count = 0
     seen: set[etree._Element] = set()
     # -- VML text (WordArt) --------
     for textpath in list(root.iter(ns.q("v:textpath"))):
@@ -165,7 +164,8 @@ def clean_watermarks(
                 remove_shape(pkg, part, shape)
             done = out.changed = True
         out.findings.extend(placed(f, label, applied=f.applied and done) for f in result.findings)
-    # -- VML pictures --------
+    # -- picture watermarks: VML pictures, then DrawingML pictures behind the text --------
+    watermarks: list[tuple[etree._Element, list[str]]] = []
     for imagedata in list(root.iter(ns.q("v:imagedata"))):
         shape = imagedata.getparent()
         if shape is None or any(a.tag == fallback for a in imagedata.iterancestors()):
@@ -173,45 +173,29 @@ def clean_watermarks(
         sid = shape.get("id", "")
         style = shape.get("style", "")
         behind = bool(_ABSOLUTE.search(style) and _NEG_Z.search(style))
-        if not (sid.startswith(PICTURE_WATERMARK_ID) or (header and behind)):
-            continue
-        picture_count += 1
-        seen.add(shape)
-        names = [shape.get("alt", ""), imagedata.get(o_title, "")]
-        out_f, changed = _judge_picture(
-            pkg,
-            part,
-            shape,
-            f"{part}#picture-watermark-{picture_count}",
-            names,
-            cleaner,
-            edit=edit,
-            remove_pictures=remove_pictures,
-        )
-        out.findings.extend(out_f)
-        out.changed = out.changed or changed
-    # -- DrawingML pictures behind the text --------
+        if sid.startswith(PICTURE_WATERMARK_ID) or (header and behind):
+            watermarks.append((shape, [shape.get("alt", ""), imagedata.get(o_title, "")]))
     for anchor in list(root.iter(ns.q("wp:anchor"))):
         if any(a.tag == fallback for a in anchor.iterancestors()):
             continue
         docpr = anchor.find(ns.q("wp:docPr"))
         name = docpr.get("name", "") if docpr is not None else ""
-        pictures = ns.xpath(anchor, ".//pic:pic")
-        if not pictures:
+        if not ns.xpath(anchor, ".//pic:pic"):
             continue
         if not (anchor.get("behindDoc") in ("1", "true") or name.startswith(PICTURE_WATERMARK_ID)):
             continue
-        picture_count += 1
-        seen.add(anchor)
         names = [name]
         if docpr is not None:
             names += [docpr.get("descr", ""), docpr.get("title", "")]
         for cnv in ns.xpath(anchor, ".//pic:cNvPr"):
             names += [cnv.get("name", ""), cnv.get("descr", "")]
+        watermarks.append((anchor, names))
+    for picture_count, (node, names) in enumerate(watermarks, 1):
+        seen.add(node)
         out_f, changed = _judge_picture(
             pkg,
             part,
-            anchor,
+            node,
             f"{part}#picture-watermark-{picture_count}",
             names,
             cleaner,
