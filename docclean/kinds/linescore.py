@@ -1,21 +1,23 @@
 """Kind ``line-score``: a whole line is junk when the weights of its signals add up.
 
 Params: ``threshold``; ``signals`` (tables of ``name``, ``weight``, ``patterns``,
-``ignore_case``): positive signals are searched over the whole text, negative ones only on
-lines that already have a positive signal; each signal counts once per line. Context adds to a
-line that has a positive signal: ``position_bonus`` within the first ``head_lines`` or last
+``ignore_case``): positive signals are searched over the whole text, negative ones only on lines
+that already have a positive signal; each signal counts once per line. Context adds to a line
+that has a positive signal: ``position_bonus`` within the first ``head_lines`` or last
 ``tail_lines`` non-blank lines, ``recurring_bonus`` when the same line occurs again elsewhere,
 ``short_bonus`` when it is at most ``short_len`` characters, and ``neighbour_bonus`` when the
 nearest non-blank line before or after it reaches the threshold on its own and occurs once
-(reseller lines come in clusters; a repeated watermark says nothing about its neighbours).
-Lines longer than ``max_len`` never score. With ``prose_head = N``, a line whose first positive
-signal comes after a sentence of at least N Han characters that no signal touches (or after N/3
-Han characters, letters or digits and then a decoration or bracket such as ↓↓↓, ☛ or 【) is prose
-with junk appended: the line is not a reseller line (its score stays below the threshold), and only the
-part after the prose is stripped, when it scores on its own. The scores are shared with ``block`` and
-``recurring`` rules through the document cache. Several signal tables may share a name; a name
-still counts once per line. Signals with a literal anchor are tried only near occurrences of it;
-a pattern that starts with a literal keeps the scan fast.
+(reseller lines come in clusters; a repeated watermark says nothing about its neighbours). Lines
+longer than ``max_len`` never score. With ``prose_head = N``, a line whose first positive signal
+comes after a sentence of at least N Han characters that no signal touches (or after N/3 Han
+characters, letters or digits and then a decoration or bracket such as ↓↓↓, ☛ or 【) is prose
+with junk appended: the line is not a reseller line (its score stays below the threshold), and
+only the part after the prose is stripped, when it scores on its own. A short tail set off by a
+bracket, dash or symbol after the last full stop of such prose needs one point less, unless all
+its positive signals are marked ``form = true`` (a shape legitimate text shares, like 来源：). The
+scores are shared with ``block`` and ``recurring`` rules through the document cache. Several
+signal tables may share a name; a name still counts once per line. Signals with a literal anchor
+are tried only near occurrences of it; a pattern that starts with a literal keeps the scan fast.
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ class LineScorer:
         self.prose_head = int(p.get("prose_head", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         self._signal_data = tuple(p["signals"])
+        # Signals that describe a form legitimate text shares; never enough alone for a set-off tail.
+        self._form = {str(d["name"]): bool(d.get("form", False)) for d in p["signals"]}
         # signal → (alternatives that look back to the line start, the others), built on use
         self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
         self._scan: _AnchorScan | None = None
@@ -178,6 +182,18 @@ class LineScorer:
         found: set[int] = set()
         for i, s in list(out.items()):
             if s.score < self.threshold:
+                # A short tail set off by a bracket, dash or symbol after the last full stop of
+                # prose needs one point less: an ad appended to a paragraph.
+                cut = self._prose_end(doc, i, sentences_only=True)
+                if cut is None:
+                    continue
+                line = doc.lines.line(i)
+                start = cut + len(doc.text[cut : line.end]) - len(doc.text[cut : line.end].lstrip())
+                tail_text = doc.text[start : line.end]
+                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
+                    tail = self._tail_score(doc, tail_text)
+                    if tail.score >= self.threshold - 1 and self._telling(tail):
+                        tails[i] = (start, LineScore(tail.score, (*tail.reasons, "set off after prose")))
                 continue
             cut = self._prose_end(doc, i)
             if cut is None:
@@ -192,7 +208,7 @@ class LineScorer:
                 tails[i] = (start, tail)
         return found
 
-    def _prose_end(self, doc: Document, i: int) -> int | None:
+    def _prose_end(self, doc: Document, i: int, sentences_only: bool = False) -> int | None:
         """Where the prose at the head of line ``i`` ends (after its last sentence ending before
         the first positive signal), when it holds at least ``prose_head`` Han characters."""
         line = doc.lines.line(i)
@@ -209,6 +225,8 @@ class LineScorer:
         ends = [m.end() for m in _SENTENCE_END.finditer(head)]
         if ends and len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head:
             return line.start + ends[-1]
+        if sentences_only:
+            return None
         # Otherwise (a headline, a code line with a call glued on) the content runs up to the last
         # decoration or opening bracket before the first signal (↓↓↓, ☛, 👇, ★, 【 …) and needs a
         # third as many Han characters, Latin letters or digits.
@@ -244,6 +262,13 @@ class LineScorer:
         found = [m.start() for c in others for m in [next(finditer(self.rule, c, text, budget, lo, hi), None)]
                  if m is not None]
         return min(found, default=start)
+
+    def _telling(self, tail: LineScore) -> bool:
+        """Whether a tail's positive signals say more than its form: at least one of them is not
+        a ``form`` signal (a source note's 来源：, which legitimate citations share)."""
+        named = {r.rsplit("+", 1)[0] for r in tail.reasons if "+" in r}
+        return any(sig.weight > 0 and sig.name in named and not self._form.get(sig.name, False)
+                   for sig in self.signals)
 
     def _tail_score(self, doc: Document, tail: str) -> LineScore:
         """The score of ``tail`` as a line of its own, from its signals alone."""
@@ -398,6 +423,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                          "\u203b\U0001f000-\U0001faff~～#＃>»►【〔［\\[]+")
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
