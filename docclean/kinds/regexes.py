@@ -509,7 +509,8 @@ def line_confined(pattern: Pattern) -> bool:
     if not isinstance(source, str):
         return False
     source, global_flags = _hoist_flags(source)
-    source = _abstract_properties(source)
+    # ``\K`` (``regex``: the match starts here) changes what is reported, not what is read.
+    source = _abstract_properties(re.sub(r"(?<!\\)\\K", "", source))
     if _unsupported(source) or "x" in global_flags:
         return False
     sre = _stdlib_parser()
