@@ -50,11 +50,14 @@ from .regexes import (
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """A named, weighted pattern."""
+    """A named, weighted pattern (the alternatives it joins are kept in ``sources``)."""
 
     name: str
     weight: int
     pattern: Pattern
+    sources: tuple[str, ...] = ()
+    ignore_case: bool = False
+    form: bool = False  # a shape legitimate text shares (来源：): never enough alone for a set-off tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +89,6 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.prose_head = int(p.get("prose_head", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
-        self._signal_data = tuple(p["signals"])
-        # Signals that describe a form legitimate text shares; never enough alone for a set-off tail.
-        self._form = {str(d["name"]): bool(d.get("form", False)) for d in p["signals"]}
         # signal → (alternatives that look back to the line start, the others), built on use
         self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
         self._scan: _AnchorScan | None = None
@@ -181,30 +181,26 @@ class LineScorer:
         tails: dict[int, tuple[int, LineScore]] = doc.cache.setdefault(("prose-tails", self.rule.id), {})
         found: set[int] = set()
         for i, s in list(out.items()):
-            if s.score < self.threshold:
-                # A short tail set off by a bracket, dash or symbol after the last full stop of
-                # prose needs one point less: an ad appended to a paragraph.
-                cut = self._prose_end(doc, i, sentences_only=True)
-                if cut is None:
-                    continue
-                line = doc.lines.line(i)
-                start = cut + len(doc.text[cut : line.end]) - len(doc.text[cut : line.end].lstrip())
-                tail_text = doc.text[start : line.end]
-                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
-                    tail = self._tail_score(doc, tail_text)
-                    if tail.score >= self.threshold - 1 and self._telling(tail):
-                        tails[i] = (start, LineScore(tail.score, (*tail.reasons, "set off after prose")))
-                continue
-            cut = self._prose_end(doc, i)
+            below = s.score < self.threshold
+            # Below the threshold: a short tail set off by a bracket, dash or symbol after the last
+            # full stop of prose needs one point less (an ad appended to a paragraph).
+            cut = self._prose_end(doc, i, sentences_only=below)
             if cut is None:
+                continue
+            end = doc.lines.line(i).end
+            start = end - len(doc.text[cut:end].lstrip())
+            tail_text = doc.text[start:end]
+            if below:
+                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
+                    tail, telling = self._tail_score(doc, tail_text)
+                    if tail.score >= self.threshold - 1 and telling:
+                        tails[i] = (start, LineScore(tail.score, (*tail.reasons, "set off after prose")))
                 continue
             found.add(i)
             kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
             out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
-            line = doc.lines.line(i)
-            start = cut + len(doc.text[cut : line.end]) - len(doc.text[cut : line.end].lstrip())
-            tail = self._tail_score(doc, doc.text[start : line.end])
-            if tail.score >= self.threshold and start < line.end:
+            tail, _ = self._tail_score(doc, tail_text)
+            if tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
 
@@ -249,10 +245,10 @@ class LineScorer:
             return start
         parts = self._evidence.get(n)
         if parts is None:
-            data = self._signal_data[n]
-            compiled = [(src, compile_patterns(self.rule, [src], key=f"signals.{data['name']}",
-                                               ignore_case=bool(data.get("ignore_case", False))))
-                        for src in data["patterns"]]
+            sig = self.signals[n]
+            key = f"signals.{sig.name}"
+            compiled = [(src, compile_patterns(self.rule, [src], key=key, ignore_case=sig.ignore_case))
+                        for src in sig.sources]
             parts = self._evidence[n] = ([c for src, c in compiled if "(?<=^" in src],
                                          [c for src, c in compiled if "(?<=^" not in src])
         anchored, others = parts
@@ -263,18 +259,13 @@ class LineScorer:
                  if m is not None]
         return min(found, default=start)
 
-    def _telling(self, tail: LineScore) -> bool:
-        """Whether a tail's positive signals say more than its form: at least one of them is not
-        a ``form`` signal (a source note's 来源：, which legitimate citations share)."""
-        named = {r.rsplit("+", 1)[0] for r in tail.reasons if "+" in r}
-        return any(sig.weight > 0 and sig.name in named and not self._form.get(sig.name, False)
-                   for sig in self.signals)
-
-    def _tail_score(self, doc: Document, tail: str) -> LineScore:
-        """The score of ``tail`` as a line of its own, from its signals alone."""
-        hits = {sig.name: sig.weight for sig in self.signals
-                if search(self.rule, sig.pattern, tail, doc.time_budget)}
-        return LineScore(sum(hits.values()), tuple(f"{name}{w:+d}" for name, w in hits.items()))
+    def _tail_score(self, doc: Document, tail: str) -> tuple[LineScore, bool]:
+        """The score of ``tail`` as a line of its own, from its signals alone, and whether its
+        positive signals say more than its form (one of them is not a ``form`` signal)."""
+        hits = [sig for sig in self.signals if search(self.rule, sig.pattern, tail, doc.time_budget)]
+        weights = {sig.name: sig.weight for sig in hits}
+        telling = any(sig.weight > 0 and not sig.form for sig in hits)
+        return LineScore(sum(weights.values()), tuple(f"{name}{w:+d}" for name, w in weights.items())), telling
 
     def _found(self, doc: Document) -> dict[int, set[int]]:
         """Line index → positions in ``signals`` of the positive signals whose matches start there.
@@ -412,9 +403,9 @@ class LineScorer:
 def _signal(rule: Rule, data: Any) -> Signal:
     name = str(data["name"])
     weight = int(data["weight"])
-    pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}",
-                               ignore_case=bool(data.get("ignore_case", False)))
-    return Signal(name, weight, pattern)
+    ignore_case = bool(data.get("ignore_case", False))
+    pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}", ignore_case=ignore_case)
+    return Signal(name, weight, pattern, tuple(data["patterns"]), ignore_case, bool(data.get("form", False)))
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")

@@ -508,26 +508,21 @@ def line_confined(pattern: Pattern) -> bool:
     source = pattern.pattern
     if not isinstance(source, str):
         return False
-    source, global_flags = _hoist_flags(source)
-    # ``\K`` (``regex``: the match starts here) changes what is reported, not what is read.
-    source = _abstract_properties(re.sub(r"(?<!\\)\\K", "", source))
-    if _unsupported(source) or "x" in global_flags:
-        return False
-    sre = _stdlib_parser()
     flags = 0
-    if pattern.flags & regex.MULTILINE or "m" in global_flags:
+    if pattern.flags & regex.MULTILINE:
         flags |= re.MULTILINE
-    if pattern.flags & regex.DOTALL or "s" in global_flags:
+    if pattern.flags & regex.DOTALL:
         flags |= re.DOTALL
-    if pattern.flags & regex.IGNORECASE or "i" in global_flags:
+    if pattern.flags & regex.IGNORECASE:
         flags |= re.IGNORECASE
+    # ``\K`` (``regex``: the match starts here) changes what is reported, not what is read.
+    got = _parsed(re.sub(r"(?<!\\)\\K", "", source), flags, dotall_ok=True)
+    if got is None:
+        return False
+    parsed, all_flags, sre = got
     try:
-        try:
-            parsed = sre.parse(source, flags)
-        except re.error:
-            parsed = sre.parse(_unnamed(source), flags)
-        return _confined(list(parsed), parsed.state.flags | flags, sre)
-    except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
+        return _confined(list(parsed), all_flags, sre)
+    except (RecursionError, OverflowError, ValueError, TypeError, AttributeError):
         return False
 
 
@@ -567,21 +562,25 @@ def _confined(items: Any, flags: int, sre: Any) -> bool:
 # --- First characters: which characters a match can begin with -----------------------------
 
 
-def _parsed(source: str, ignore_case: bool) -> tuple[Any, int, Any] | None:
-    """``source`` parsed by the stdlib parser (``regex``-only properties abstracted), with its
-    flags and the parser module; ``None`` when the stdlib parser cannot vouch for it."""
+def _parsed(source: str, flags: int = 0, *, dotall_ok: bool = False) -> tuple[Any, int, Any] | None:
+    """``source`` parsed by the stdlib parser (``regex``-only properties abstracted, inline
+    flags hoisted and added to the stdlib ``flags``), with its flags and the parser module;
+    ``None`` when the stdlib parser cannot vouch for it (verbose patterns, and dot-all ones
+    unless ``dotall_ok``)."""
     source, global_flags = _hoist_flags(source)
     source = _abstract_properties(source)
-    if _unsupported(source) or set(global_flags) & {"x", "s"}:
+    if _unsupported(source) or "x" in global_flags or ("s" in global_flags and not dotall_ok):
         return None
     sre = _stdlib_parser()
-    flags = re.IGNORECASE if ignore_case or "i" in global_flags else 0
+    for letter, flag in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL)):
+        if letter in global_flags:
+            flags |= flag
     try:
         try:
             parsed = sre.parse(source, flags)
         except re.error:
             parsed = sre.parse(_unnamed(source), flags)
-    except (re.error, RecursionError, OverflowError, ValueError):
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError, AttributeError):
         return None
     return parsed, parsed.state.flags | flags, sre
 
@@ -589,7 +588,7 @@ def _parsed(source: str, ignore_case: bool) -> tuple[Any, int, Any] | None:
 def first_chars(source: str, *, ignore_case: bool = False) -> frozenset[str] | None:
     """The characters that the first character a match of ``source`` consumes can be
     (assertions before it are passed over); ``None`` when unknown or when a match may be empty."""
-    got = _parsed(source, ignore_case)
+    got = _parsed(source, re.IGNORECASE if ignore_case else 0)
     if got is None:
         return None
     parsed, flags, sre = got
@@ -639,7 +638,7 @@ def _first(items: Any, flags: int, sre: Any) -> tuple[frozenset[str], bool] | No
 def run_chars(source: str) -> frozenset[str] | None:
     """When ``source`` only matches runs of some characters (a sequence of repeated literals
     or plain classes, such as ``[ \\t]+[\\u3000]*``), those characters; else ``None``."""
-    got = _parsed(source, False)
+    got = _parsed(source)
     if got is None:
         return None
     parsed, flags, sre = got

@@ -179,8 +179,8 @@ class RepetitionMatcher:
         has its shortest doubling in the run too, which repeats a shorter unit again: none can
         count, so they are skipped (without this, a long run costs time quadratic in its length)."""
         unit = m.group("unit")
-        d = next((k for k in range(1, len(unit)) if len(unit) % k == 0 and unit[:k] * (len(unit) // k) == unit), 0)
-        if not d:
+        d = _period(unit)
+        if d == len(unit):
             return m.start() + 1
         k = d * -(-self.min_len // d)
         return m.end() - 2 * k + 1 if k <= self.max_len else m.start() + 1
@@ -347,5 +347,10 @@ def _covers(pattern: Pattern, text: str, start: int, end: int) -> bool:
 
 def _periodic(unit: str) -> bool:
     """True when ``unit`` is itself a repetition of a shorter unit (哈哈哈, 研究研究)."""
+    return _period(unit) < len(unit)
+
+
+def _period(unit: str) -> int:
+    """The length of the shortest unit that ``unit`` repeats (its own length when none)."""
     n = len(unit)
-    return any(n % k == 0 and unit[:k] * (n // k) == unit for k in range(1, n // 2 + 1))
+    return next((k for k in range(1, n // 2 + 1) if n % k == 0 and unit[:k] * (n // k) == unit), n)
