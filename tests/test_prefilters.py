@@ -3,6 +3,9 @@ pattern, numbering levels tried at line heads only, and the shared scan for doub
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +15,7 @@ from docclean.document import Document
 from docclean.kinds import compile_rule
 from docclean.kinds.regexes import first_chars, run_chars
 from docclean.kinds.repetition import RepetitionMatcher
-from docclean.kinds.sequence import SequenceMatcher
+from docclean.kinds.sequence import SequenceMatcher, _HeadScan, stdlib_twin
 from docclean.rules import parse_rule
 
 ATOMS = ["a", "b", "ab", "[ab]", "[a-c]", "\\d", ".", "x", "(?i:ab)", "整", "\\p{Han}", "[^a]", "\\s"]
@@ -64,8 +67,8 @@ def test_matches_start_with_a_first_char(source: str, text: str) -> None:
         assert text[m.start()] in firsts
 
 
-def _plain_levels(matcher: SequenceMatcher, text: str) -> list[tuple[str, int, int]]:
-    return sorted((lv.name, m.start(), m.end()) for lv in matcher.levels for m in lv.pattern.finditer(text))
+def _plain_levels(matcher: SequenceMatcher, text: str) -> list[tuple[str, int, int, int, int]]:
+    return sorted((lv.name, *m.span(), *m.span("n")) for lv in matcher.levels for m in lv.pattern.finditer(text))
 
 
 RULES = {rule.id: rule for rule in docclean.load_rules()}
@@ -80,8 +83,85 @@ def test_levels_at_line_heads_match_finditer(text: str) -> None:
         matcher = compile_rule(RULES[rule_id])
         assert isinstance(matcher, SequenceMatcher)
         assert any(lv.head is not None for lv in matcher.levels)
-        got = sorted((lv.name, m.start(), m.end()) for lv, m in matcher._matches(Document(text)))
+        assert matcher._heads.levels  # the stdlib scan takes part
+        got = sorted((lv.name, s, e, *n) for lv, (s, e), n in matcher._matches(Document(text)))
         assert got == _plain_levels(matcher, text)
+
+
+def _plain_matcher(rule_id: str) -> SequenceMatcher:
+    """The rule's matcher with every shortcut off: each level's regex over the whole text."""
+    matcher = SequenceMatcher(RULES[rule_id])
+    matcher.levels = tuple(dataclasses.replace(lv, head=None, anywhere_twin=None, anywhere_firsts=None)
+                           for lv in matcher.levels)
+    matcher._order = {id(level): k for k, level in enumerate(matcher.levels)}
+    matcher._heads = _HeadScan.build([])
+    return matcher
+
+
+def _hits(matcher: SequenceMatcher, text: str) -> list[tuple[int, int, str | None, str]]:
+    return [(h.start, h.end, h.replacement, str(sorted(h.args.items()))) for h in matcher.find(Document(text))]
+
+
+SEQUENCE_TEXTS = [t.text.replace("⟦", "").replace("⟧", "") for rid in ("NU001", "NU002") for t in RULES[rid].tests]
+
+
+@pytest.mark.parametrize("text", SEQUENCE_TEXTS)
+def test_sequence_shortcuts_find_what_plain_scans_find_on_examples(text: str) -> None:
+    for rule_id in ("NU001", "NU002"):
+        assert _hits(compile_rule(RULES[rule_id]), text) == _hits(_plain_matcher(rule_id), text)
+
+
+# Numbers inside lines too, so that the checks for numbers skipped at line starts run.
+INLINE = [*HEADINGS, "甲罪", "4．", "5、", "(3)", "三、", "3）", "第二条", "第四章", "一是", "三是", "“", "”"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(INLINE), max_size=40).map("".join))
+def test_sequence_shortcuts_find_what_plain_scans_find(text: str) -> None:
+    for rule_id in ("NU001", "NU002"):
+        assert _hits(compile_rule(RULES[rule_id]), text) == _hits(_plain_matcher(rule_id), text)
+
+
+def test_stdlib_twin_examples() -> None:
+    assert stdlib_twin("(?:#{1,6}[ \\t]*)?第(?P<n>[一二])条(?=[ \\t\u3000]|$)") is not None
+    assert stdlib_twin("[（(](?P<a>[1-9])[）)]|[^\\n]x*?") is not None
+    for source in ("\\p{Han}", "\\s", "\\d", "[^\\S\\n]", "\\bx", "(?i)x", "x(?i:y)", "(?>x)", "x*+", "(x)\\1",
+                   "(?P<a>x)(?P=a)", "[[:alpha:]]", "(?:ab){e<=1}", "\\Ax", "x\\Z", "\\Kx", "\\x41", "(?|a)", "x(?#c)"):
+        assert stdlib_twin(source) is None, source
+
+
+TWIN_ATOMS = ["a", "b", "ab", "[ab]", "[^a\\n]", "[a-c]", ".", "x", "整", "\\.", "\\(", "\\u3000", "$", "^"]
+TWIN_WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?=a){}", "(?!b){}", "({})", "(?P<n>{})", "{}|x", "(?:{})+"]
+
+
+@st.composite
+def twin_patterns(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        atom = draw(st.sampled_from(TWIN_ATOMS)) + draw(st.sampled_from([*QUANT, "??", "*?", "{1,3}"]))
+        parts.append(draw(st.sampled_from(TWIN_WRAP)).format(atom))
+    source = "".join(parts)
+    return source.replace("(?P<n>", "(?:", max(0, source.count("(?P<n>") - 1))
+
+
+twin_texts = st.lists(st.sampled_from(["a", "b", "ab", "整", "x", ".", "(", "\u3000", " ", "\n", "c"]),
+                      max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(twin_patterns(), twin_texts, st.booleans())
+def test_stdlib_twin_finds_what_regex_finds(source: str, text: str, multiline: bool) -> None:
+    try:
+        pattern = regex.compile(source, regex.V0 | (regex.MULTILINE if multiline else 0))
+    except regex.error:
+        return
+    twin = stdlib_twin(source, multiline=multiline)
+    if twin is None:
+        return
+    assert [m.regs for m in twin.finditer(text)] == [m.regs for m in pattern.finditer(text)]
+    for pos in range(len(text)):
+        got, want = twin.match(text, pos), pattern.match(text, pos)
+        assert (got and got.regs) == (want and want.regs)
 
 
 def _phrase_rule(min_len: int) -> RepetitionMatcher:

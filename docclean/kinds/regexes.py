@@ -61,12 +61,13 @@ def finditer(rule: Rule, pattern: Pattern, text: str, budget: float, pos: int = 
         ) from None
 
 
-def match(rule: Rule, pattern: Pattern, text: str, pos: int, budget: float) -> Any:
-    """``pattern.match(text, pos)`` under the same time limit."""
+def match(rule: Rule, pattern: Pattern, text: str, pos: int, budget: float, endpos: int | None = None) -> Any:
+    """``pattern.match(text, pos, endpos)`` under the same time limit."""
+    end = len(text) if endpos is None else endpos
     if isinstance(pattern, re.Pattern):
-        return pattern.match(text, pos)
+        return pattern.match(text, pos, end)
     try:
-        return pattern.match(text, pos, timeout=budget)
+        return pattern.match(text, pos, end, timeout=budget)
     except TimeoutError:
         raise RuleError(
             f"rule {rule.id} ({rule.path}): regex matching took longer than {budget:.0f} s; "

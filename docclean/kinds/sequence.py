@@ -29,13 +29,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer, first_chars, line_confined, match, run_chars
+from .regexes import (
+    Pattern,
+    _stdlib_parser,
+    _unsupported,
+    compile_patterns,
+    finditer,
+    first_chars,
+    line_confined,
+    match,
+    run_chars,
+)
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -141,6 +152,12 @@ class Level:
     # (indent characters, characters the number part can start with) when the level can be
     # tried only at the lines whose first character after the indent is one of the latter.
     head: tuple[frozenset[str], frozenset[str]] | None
+    body: str  # ``(?:indent)(?:pattern)``: what the level matches at a line start
+    # ``anywhere`` as the stdlib compiles it, when both engines read it alike (see
+    # ``stdlib_twin``), and the characters its matches start with as a stdlib class, if known.
+    anywhere_twin: re.Pattern[str] | None
+    anywhere_firsts: re.Pattern[str] | None
+    deeper: tuple[tuple[str, int], ...] = ()  # (group, depth) of every deeper level of its group
 
 
 class SequenceMatcher:
@@ -168,39 +185,46 @@ class SequenceMatcher:
                                 bool(data.get("back_ok", False)),
                                 bool(data.get("check", True)),
                                 compile_patterns(rule, [pattern], key=f"levels.{data['name']}"),
-                                None if inline else _head(indent, pattern, compiled)))
-        self.levels = tuple(levels)
+                                None if inline else _head(indent, pattern, compiled),
+                                f"(?:{indent})(?:{pattern})", *_anywhere_scans(pattern)))
+        self.levels = tuple(
+            replace(lv, deeper=tuple(dict.fromkeys((o.group, o.depth) for o in levels
+                                                   if o.group == lv.group and o.depth > lv.depth)))
+            for lv in levels)
+        self._order = {id(level): k for k, level in enumerate(self.levels)}
+        self._heads = _HeadScan.build([lv for lv in self.levels if lv.head is not None])
         self.skip_quoted = bool(rule.params.get("skip_quoted", False))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield every number that does not follow its predecessor."""
-        events: list[tuple[int, int, int, Level, int]] = []
-        for level, m in self._matches(doc):
-            value = _value(level.numerals, m.group("n"))
+        text = doc.text
+        order = self._order
+        events: list[tuple[int, int, int, int, Level, int]] = []
+        for level, _span, (n_start, n_end) in self._matches(doc):
+            value = _value(level.numerals, text[n_start:n_end])
             if value is not None:
-                events.append((m.start("n"), m.end("n"), level.depth, level, value))
-        order = {id(level): k for k, level in enumerate(self.levels)}
-        events.sort(key=lambda e: (e[0], e[2], order[id(e[3])]))  # ties: in level order
+                events.append((n_start, level.depth, order[id(level)], n_end, level, value))
+        events.sort(key=_event_key)  # by offset; ties: in level order
         if self.skip_quoted:
-            quoted = _quoted_blocks(doc.text)
+            quoted = _quoted_blocks(text)
             if quoted:
                 events = [e for e in events if not _inside(quoted, e[0])]
         last: dict[tuple[str, int], tuple[int, int, Level]] = {}  # (group, depth) → value, offset
         parent: dict[tuple[str, int], tuple[int, int, Level]] = {}  # the parent that reset a level
         carried: dict[tuple[str, int], int] = {}  # the last number of a level before its reset
         lines = doc.lines
-        for start, end, depth, level, value in events:
+        for start, depth, _order, end, level, value in events:
             key = (level.group, depth)
             prev = last.get(key)
             if level.inline and prev is not None and not self._continues(doc, prev[1], start):
                 prev = None
-            for (g, d) in list(last):
-                if g == level.group and d > depth:
-                    carried[(g, d)] = last.pop((g, d))[0]
-            for lv in self.levels:
-                if lv.group == level.group and lv.depth > depth:
-                    parent[(lv.group, lv.depth)] = (value, start, level)
-            last[key] = (value, start, level)
+            here = (value, start, level)
+            for deeper in level.deeper:
+                below = last.pop(deeper, None)
+                if below is not None:
+                    carried[deeper] = below[0]
+                parent[deeper] = here
+            last[key] = here
             if value == 1 or not level.check:
                 continue
             if prev is None:
@@ -237,16 +261,20 @@ class SequenceMatcher:
                 span_start = start - len(prefix)
             yield Hit(span_start, span_end, None, args, suggestion)
 
-    def _matches(self, doc: Document) -> Iterator[tuple[Level, Any]]:
-        """Every level's matches, as ``finditer`` finds them. A level with a known ``head`` is
-        tried only at the starts of lines that can hold it, found in one scan per indent."""
+    def _matches(self, doc: Document) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
+        """Every level's matches, as ``finditer`` finds them: (level, span of the match, span of
+        its number). Levels with a known ``head`` are tried only at the starts of lines that can
+        hold them: those the stdlib ``re`` reads alike in one scan for all of them (see
+        ``_HeadScan``), the others at the line heads found by one scan per indent."""
         text, budget = doc.text, doc.time_budget
         by_indent: dict[frozenset[str], list[Level]] = {}
         for level in self.levels:
             if level.head is None:
-                yield from ((level, m) for m in finditer(self.rule, level.pattern, text, budget))
-            else:
+                for m in finditer(self.rule, level.pattern, text, budget):
+                    yield level, m.span(), m.span("n")
+            elif level not in self._heads.levels:
                 by_indent.setdefault(level.head[0], []).append(level)
+        yield from self._heads.scan(text)
         for indent, levels in by_indent.items():
             firsts = frozenset().union(*(lv.head[1] for lv in levels if lv.head is not None))
             for start, first in _line_heads(text, indent, firsts):
@@ -254,15 +282,41 @@ class SequenceMatcher:
                     if level.head is not None and first in level.head[1]:
                         m = match(self.rule, level.pattern, text, start, budget)
                         if m is not None:
-                            yield level, m
+                            yield level, m.span(), m.span("n")
 
     def _inline_run(self, doc: Document, level: Level, prev: int, start: int, wanted: int) -> bool:
         """The numbers skipped at line starts stand inside lines (1．甲罪 2．乙罪 3．丙罪)."""
         lo = doc.lines.line(doc.lines.line_of(prev)).start
-        for m in finditer(self.rule, level.anywhere, doc.text, doc.time_budget, lo, start):
-            if m.start("n") > prev and _value(level.numerals, m.group("n")) == wanted:
+        for n_start, n in self._anywhere(doc, level, lo, start):
+            if n_start > prev and _value(level.numerals, n) == wanted:
                 return True
         return False
+
+    def _anywhere(self, doc: Document, level: Level, lo: int, hi: int) -> Iterator[tuple[int, str]]:
+        """(start, text) of the number of each match of ``level.anywhere`` between ``lo`` and
+        ``hi``, as ``finditer`` finds them. When the characters its matches start with are
+        known, it is tried only where one of them stands (no match is empty, so the next match
+        is the first one at those characters from where the last one ended); its stdlib twin,
+        if any, is quicker there than ``regex``."""
+        text, budget = doc.text, doc.time_budget
+        twin, firsts = level.anywhere_twin, level.anywhere_firsts
+        if firsts is not None:
+            pos = lo
+            for c in firsts.finditer(text, lo, hi):
+                p = c.start()
+                if p < pos:
+                    continue
+                m = twin.match(text, p, hi) if twin is not None else match(self.rule, level.anywhere, text, p,
+                                                                            budget, hi)
+                if m is not None:
+                    yield m.start("n"), m.group("n")
+                    pos = m.end()
+        elif twin is not None:
+            for m in twin.finditer(text, lo, hi):
+                yield m.start("n"), m.group("n")
+        else:
+            for m in finditer(self.rule, level.anywhere, text, budget, lo, hi):
+                yield m.start("n"), m.group("n")
 
     @staticmethod
     def _continues(doc: Document, prev: int, start: int) -> bool:
@@ -274,6 +328,15 @@ class SequenceMatcher:
             return True
         head = doc.text[lines.line(here).start : start]
         return not head.strip(" \t\u3000")
+
+
+def _anywhere_scans(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """A level's ``anywhere_twin`` and ``anywhere_firsts``."""
+    twin = None
+    if "(?P<" not in pattern.replace("(?P<n>", "", 1):
+        twin = stdlib_twin(pattern, multiline=False)
+    firsts = first_chars(pattern)
+    return twin, None if firsts is None else re.compile(f"[{_class(firsts)}]")
 
 
 def _head(indent: str, pattern: str, compiled: Pattern) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -298,3 +361,128 @@ def _line_heads(text: str, indent: frozenset[str], firsts: frozenset[str]) -> It
         yield 0, first.group(1)
     for m in re.finditer(f"\n{run}([{heads}])", text):
         yield m.start() + 1, m.group(1)
+
+
+_event_key = itemgetter(0, 1, 2)
+
+
+class _HeadScan:
+    """Line-start levels found together in one scan by the stdlib ``re``, which finds a pattern
+    that starts with a literal ``\n`` much faster than ``regex`` finds a multi-line ``^``: at
+    each line whose head can hold one of them (its indent run and first character), each level
+    is looked for in a lookahead that captures its match and number. Only levels whose pattern
+    both engines read alike (see ``stdlib_twin``) take part."""
+
+    def __init__(self, levels: tuple[Level, ...], first: re.Pattern[str] | None,
+                 rest: re.Pattern[str] | None, groups: tuple[tuple[Level, int, tuple[int, ...]], ...]) -> None:
+        self.levels = levels
+        self._first = first  # the scan at the text's start
+        self._rest = rest  # the scan at every line break
+        self._groups = groups  # level, its match's group, its number's groups
+
+    @classmethod
+    def build(cls, candidates: list[Level]) -> _HeadScan:
+        """The scan for those of ``candidates`` (levels with a ``head``) that can take part."""
+        bodies: list[str] = []
+        levels: list[Level] = []
+        for level in candidates:
+            k = len(levels)
+            if "(?P<" in level.body.replace("(?P<n>", ""):
+                continue  # other named groups: their names might clash
+            pieces = level.body.split("(?P<n>")
+            body = "".join(f"{piece}(?P<n{k}_{j}>" for j, piece in enumerate(pieces[:-1])) + pieces[-1]
+            if stdlib_twin(body) is None:
+                continue
+            bodies.append(f"(?:(?=(?P<w{k}>{body})))?")
+            levels.append(level)
+        if not levels:
+            return cls((), None, None, ())
+        indent = frozenset().union(*(lv.head[0] for lv in levels if lv.head is not None))
+        firsts = frozenset().union(*(lv.head[1] for lv in levels if lv.head is not None))
+        run = f"[{_class(indent)}]*" if indent else ""
+        gate = f"(?={run}[{_class(firsts)}])"
+        try:
+            first = re.compile(gate + "".join(bodies), re.MULTILINE)
+            rest = re.compile("\n" + gate + "".join(bodies), re.MULTILINE)
+        except (re.error, RecursionError, OverflowError):  # pragma: no cover - too many groups
+            return cls((), None, None, ())
+        groups = tuple((level, first.groupindex[f"w{k}"],
+                        tuple(i for name, i in sorted(first.groupindex.items()) if name.startswith(f"n{k}_")))
+                       for k, level in enumerate(levels))
+        return cls(tuple(levels), first, rest, groups)
+
+    def scan(self, text: str) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
+        """(level, span of its match, span of its number) of every match of the levels."""
+        if self._first is None or self._rest is None:
+            return
+        m = self._first.match(text)
+        if m is not None:
+            yield from self._found(m.regs)
+        for m in self._rest.finditer(text):
+            yield from self._found(m.regs)
+
+    def _found(self, regs: tuple[tuple[int, int], ...]) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
+        for level, whole, numbers in self._groups:
+            span = regs[whole]
+            if span[0] < 0:
+                continue
+            got = [regs[g] for g in numbers if regs[g][0] >= 0]
+            if len(got) != 1:  # pragma: no cover - the number written twice: not taken part
+                raise AssertionError(f"level {level.name}: number matched {len(got)} times")
+            yield level, span, got[0]
+
+
+def _class(chars: frozenset[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+_TWIN_SYNTAX = re.compile(r"\\[^ntru\\.\[\](){}*+?|^$#&~\-/:;,<>=!\"'%@ ]|\(\?(?![:=!]|<[=!]|P<)")
+
+
+def stdlib_twin(source: str, *, multiline: bool = True) -> re.Pattern[str] | None:
+    """``source`` compiled by the stdlib ``re`` (multi-line unless not ``multiline``) when it
+    uses only what the stdlib and ``regex`` (version 0) read alike, so that both find the same
+    matches with the same groups: literals, escaped punctuation, classes of literals and ranges,
+    ``.``, groups, alternatives, greedy and lazy repeats, lookarounds and ``^``/``$``.
+    Properties, classes such as ``\\s`` or ``\\d``, inline flags, group references, possessive or atomic
+    parts and ``regex``-only syntax give ``None``."""
+    if _TWIN_SYNTAX.search(source) or _unsupported(source):
+        return None
+    sre = _stdlib_parser()
+    flags = re.MULTILINE if multiline else 0
+    try:
+        parsed = sre.parse(source, flags)
+        compiled = re.compile(source, flags)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & ~(re.MULTILINE | re.UNICODE):
+        return None
+    return compiled if _twin_items(list(parsed), sre) else None
+
+
+def _twin_items(items: Any, sre: Any) -> bool:
+    c = sre
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY):
+            continue
+        if op is c.IN:
+            if not all(sop in (c.LITERAL, c.RANGE, c.NEGATE) for sop, _ in av):
+                return False
+        elif op is c.AT:
+            if av not in (c.AT_BEGINNING, c.AT_END):
+                return False
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if not _twin_items(list(av[1]), sre):
+                return False
+        elif op is c.BRANCH:
+            if not all(_twin_items(list(alt), sre) for alt in av[1]):
+                return False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if not _twin_items(list(av[2]), sre):
+                return False
+        elif op is c.SUBPATTERN:
+            if av[1] or av[2] or not _twin_items(list(av[3]), sre):
+                return False
+        else:
+            return False
+    return True
