@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 import docclean
 from docclean.document import Document
 from docclean.kinds import compile_rule
-from docclean.kinds.regexes import first_chars, run_chars
+from docclean.kinds.regexes import first_chars, run_chars, stdlib_twin
 from docclean.kinds.repetition import RepetitionMatcher
-from docclean.kinds.sequence import SequenceMatcher, _HeadScan, stdlib_twin
+from docclean.kinds.sequence import SequenceMatcher, _HeadScan
 from docclean.rules import parse_rule
 
 ATOMS = ["a", "b", "ab", "[ab]", "[a-c]", "\\d", ".", "x", "(?i:ab)", "整", "\\p{Han}", "[^a]", "\\s"]
@@ -126,12 +126,14 @@ def test_stdlib_twin_examples() -> None:
     assert stdlib_twin("(?:#{1,6}[ \\t]*)?第(?P<n>[一二])条(?=[ \\t\u3000]|$)") is not None
     assert stdlib_twin("[（(](?P<a>[1-9])[）)]|[^\\n]x*?") is not None
     for source in ("\\p{Han}", "\\s", "\\d", "[^\\S\\n]", "\\bx", "(?i)x", "x(?i:y)", "(?>x)", "x*+", "(x)\\1",
-                   "(?P<a>x)(?P=a)", "[[:alpha:]]", "(?:ab){e<=1}", "\\Ax", "x\\Z", "\\Kx", "\\x41", "(?|a)", "x(?#c)"):
+                   "(?P<a>x)(?P=a)", "[[:alpha:]]", "(?:ab){e<=1}", "\\Ax", "x\\Z", "\\Kx", "\\x41", "(?|a)", "x(?#c)",
+                   "(?s)x", "a(?i)b"):
         assert stdlib_twin(source) is None, source
 
 
 TWIN_ATOMS = ["a", "b", "ab", "[ab]", "[^a\\n]", "[a-c]", ".", "x", "整", "\\.", "\\(", "\\u3000", "$", "^"]
-TWIN_WRAP = ["{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?=a){}", "(?!b){}", "({})", "(?P<n>{})", "{}|x", "(?:{})+"]
+TWIN_WRAP = ["{}", "(?m)^{}", "(?:{})", "(?<=b){}", "(?<![a]){}", "(?=a){}", "(?!b){}", "({})", "(?P<n>{})", "{}|x",
+             "(?:{})+"]
 
 
 @st.composite

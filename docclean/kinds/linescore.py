@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from itertools import compress, pairwise
 from typing import Any
 
+import regex
+
 from ..document import Document
 from ..edits import EditMap
 from ..rules import Rule
@@ -45,6 +47,7 @@ from .regexes import (
     literal_anchors,
     match,
     search,
+    stdlib_twin,
 )
 
 
@@ -94,6 +97,7 @@ class LineScorer:
         self._scan: _AnchorScan | None = None
         self._native: _ScanPlan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
+        self._twins: dict[int, re.Pattern[str] | None] = {}  # signal → its stdlib twin, if any
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -301,10 +305,10 @@ class LineScorer:
         # 1. Every occurrence of an anchor string gives a window of possible starts.
         windows: list[list[tuple[int, int]]] = [[] for _ in scan.anchored]
         runs: dict[tuple[int, int], tuple[int, int]] = {}  # (signal, anchor) → last (p, run start)
-        by_string, lengths = scan.by_string, scan.lengths
+        by_string, sizes = scan.by_string, scan.sizes
         if len(carried) < len(scan.anchored):
             for p in _occurrences(doc, self.rule.id, scan):
-                for size in lengths:
+                for size in sizes.get(text[p : p + 1], ()):
                     for k, a in by_string.get(text[p : p + size], ()):
                         if k in carried:
                             continue
@@ -327,10 +331,11 @@ class LineScorer:
             starts = []
             pos = 0  # where finditer would search next
             tried = -1  # every start up to here has been tried
+            twin = self._twin(n)
             for lo, hi in sorted(windows[k]):
                 c = max(lo, pos, tried + 1)
                 while c <= hi:
-                    m = match(rule, sig.pattern, text, c, budget)
+                    m = twin.match(text, c) if twin is not None else match(rule, sig.pattern, text, c, budget)
                     if m is None:
                         c += 1
                         continue
@@ -339,6 +344,16 @@ class LineScorer:
                 tried = max(tried, hi)
             self._add(doc, found, n, starts)
         return found
+
+    def _twin(self, n: int) -> re.Pattern[str] | None:
+        """Signal ``n``'s pattern as the stdlib compiles it, when both engines read it alike (see
+        ``stdlib_twin``): quicker to try at a single offset. Built on first use."""
+        if n not in self._twins:
+            sig = self.signals[n]
+            pattern = sig.pattern
+            self._twins[n] = (None if sig.ignore_case or isinstance(pattern, re.Pattern)
+                              or pattern.flags & regex.IGNORECASE else stdlib_twin(pattern.pattern, multiline=False))
+        return self._twins[n]
 
     def _add(self, doc: Document, found: dict[int, set[int]], n: int, starts: list[int]) -> None:
         """Record where signal ``n`` matched (and keep it for edited copies of ``doc``)."""
@@ -473,6 +488,11 @@ class _ScanPlan:
                     by_string.setdefault(s, []).append((k, a))
         self.by_string = {s: tuple(v) for s, v in by_string.items()}
         self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
+        # first character → the lengths of the strings that start with it, longest first
+        sizes: dict[str, set[int]] = {}
+        for s in by_string:
+            sizes.setdefault(s[0], set()).add(len(s))
+        self.sizes = {ch: tuple(sorted(v, reverse=True)) for ch, v in sizes.items()}
         # One scan finds every anchor string: a trie-shaped alternation (much faster in ``re``
         # than a flat one). Occurrences that start inside another are looked up one by one.
         self.finder = re.compile(_trie(sorted(by_string))) if by_string else None

@@ -38,14 +38,13 @@ from ..rules import Rule
 from . import Hit
 from .regexes import (
     Pattern,
-    _stdlib_parser,
-    _unsupported,
     compile_patterns,
     finditer,
     first_chars,
     line_confined,
     match,
     run_chars,
+    stdlib_twin,
 )
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -434,55 +433,3 @@ class _HeadScan:
 
 def _class(chars: frozenset[str]) -> str:
     return "".join(re.escape(c) for c in sorted(chars))
-
-
-_TWIN_SYNTAX = re.compile(r"\\[^ntru\\.\[\](){}*+?|^$#&~\-/:;,<>=!\"'%@ ]|\(\?(?![:=!]|<[=!]|P<)")
-
-
-def stdlib_twin(source: str, *, multiline: bool = True) -> re.Pattern[str] | None:
-    """``source`` compiled by the stdlib ``re`` (multi-line unless not ``multiline``) when it
-    uses only what the stdlib and ``regex`` (version 0) read alike, so that both find the same
-    matches with the same groups: literals, escaped punctuation, classes of literals and ranges,
-    ``.``, groups, alternatives, greedy and lazy repeats, lookarounds and ``^``/``$``.
-    Properties, classes such as ``\\s`` or ``\\d``, inline flags, group references, possessive or atomic
-    parts and ``regex``-only syntax give ``None``."""
-    if _TWIN_SYNTAX.search(source) or _unsupported(source):
-        return None
-    sre = _stdlib_parser()
-    flags = re.MULTILINE if multiline else 0
-    try:
-        parsed = sre.parse(source, flags)
-        compiled = re.compile(source, flags)
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return None
-    if parsed.state.flags & ~(re.MULTILINE | re.UNICODE):
-        return None
-    return compiled if _twin_items(list(parsed), sre) else None
-
-
-def _twin_items(items: Any, sre: Any) -> bool:
-    c = sre
-    for op, av in items:
-        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY):
-            continue
-        if op is c.IN:
-            if not all(sop in (c.LITERAL, c.RANGE, c.NEGATE) for sop, _ in av):
-                return False
-        elif op is c.AT:
-            if av not in (c.AT_BEGINNING, c.AT_END):
-                return False
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            if not _twin_items(list(av[1]), sre):
-                return False
-        elif op is c.BRANCH:
-            if not all(_twin_items(list(alt), sre) for alt in av[1]):
-                return False
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            if not _twin_items(list(av[2]), sre):
-                return False
-        elif op is c.SUBPATTERN:
-            if av[1] or av[2] or not _twin_items(list(av[3]), sre):
-                return False
-        else:
-            return False
-    return True
