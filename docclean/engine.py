@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import prescan
 from .document import Document
 from .edits import EditMap
 from .errors import RemovalLimitError, RuleError
@@ -81,6 +82,12 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
     can start; that matcher then looks there only. Rules of ``skip_kind`` are not run."""
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
+    if len(doc.text) >= prescan.MIN_SIZE:
+        # Register every rule's gate first, so that one prescan of the text serves them all.
+        for rule in ruleset.rules:
+            gate_key = getattr(compile_rule(rule), "gate_key", None) if rule.enabled else None
+            if gate_key is not None:
+                gate_key()
     for order, rule in enumerate(ruleset.rules):
         if not rule.enabled or rule.kind == skip_kind:
             continue

@@ -1,7 +1,9 @@
 """Run a rule's own examples: ⟦ ⟧ mark every span it must report; ``fixed`` is the text after fixes.
 
 A marked span matches a finding of the rule whose span, without its trailing line break and
-white space, is the same. A test without markers must produce no finding of the rule. Rules run
+white space, is the same. A test without markers must produce no finding of the rule. Examples of
+``pattern`` rules are also run through a prescan (see ``prescan``), which must change nothing: a
+gate that misses a line where the rule matches shows here. Rules run
 with every other rule switched off (rules they read scores from still provide them).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import engine
+from . import engine, prescan
 from .model import Action, FixMode
 from .rules import Rule, RuleSet, RuleTest
 
@@ -87,6 +89,12 @@ def _run_test(rule: Rule, only: RuleSet, test: RuleTest) -> str | None:
     want = sorted(expected)
     if got != want:
         return f"reported {_show(plain, got)}, expected {_show(plain, want)}"
+    if rule.kind == "pattern":  # the same findings when the rule scans only its gate's lines
+        with prescan.always():
+            gated = engine.run(plain, only, mode=FixMode.SAFE, max_removal=1.0)
+        if gated.findings != result.findings:
+            lost = sorted({(f.start, f.end) for f in result.findings} - {(f.start, f.end) for f in gated.findings})
+            return f"its gate misses {_show(plain, lost)} (a prescanned run reports something else)"
     if test.fixed is not None and result.text != test.fixed:
         return f"fixed text is {result.text!r}, expected {test.fixed!r}"
     if test.unsafe_fixed is not None:

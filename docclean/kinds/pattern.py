@@ -14,7 +14,10 @@ unless a Chinese character stands right before and after the hit, as in a commen
 ``// 将XX号位复制到0号位``), ``quiet_zones`` (regexes run over the whole text: a hit inside one
 of their matches is dropped, e.g. a blank form annexed to a law, whose fields are meant to stay
 blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
-shape that is junk only when a reseller repeats it), ``engine``.
+shape that is junk only when a reseller repeats it), ``gate`` (stdlib regexes, one of which
+matches on every line where the patterns can match: only those lines are scanned; the patterns
+must never read past a line break, see ``anchored``), ``engine``. Patterns with a literal anchor
+are scanned through it without any declaration (see ``anchored``).
 """
 
 from __future__ import annotations
@@ -23,13 +26,19 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import regex
 
+from .. import prescan
 from ..document import Document
+from ..errors import RuleError
 from ..rules import Rule
 from . import Hit
-from .regexes import Pattern, compile_patterns, finditer, line_confined
+from .anchored import anchor_plan, scan
+from .regexes import Pattern, compile_patterns, finditer, line_confined, literal_anchors
+
+_UNSET = -1  # a gate key not worked out yet
 
 
 class PatternMatcher:
@@ -66,6 +75,20 @@ class PatternMatcher:
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
         self._local: bool | None = None
+        self._gate: int | None = _UNSET
+        self._declared_gate = _declared_gate(rule)
+
+    def gate_key(self) -> int | None:
+        """The prescan key of this rule's gate (see ``prescan``), or ``None`` when it has none.
+        Worked out on first use, like ``local_window``; the anchors of the quiet zones and of
+        ``unless`` are registered with it, so that one prescan serves them too."""
+        if self._gate == _UNSET:
+            sources = _gate_sources(self.rule, self.pattern, self._declared_gate)
+            self._gate = prescan.register(sources) if sources else None
+            for extra in [*self.zones, self.unless]:
+                if extra is not None:
+                    _anchor_key(extra)
+        return self._gate
 
     @property
     def local_window(self) -> int | None:
@@ -108,7 +131,7 @@ class PatternMatcher:
         quiet_starts: list[int] = []
         code: list[tuple[int, int]] = []
         code_starts: list[int] = []
-        for m in finditer(self.rule, self.pattern, text, doc.time_budget, lo, hi):
+        for m in self._matches(doc, lo, hi):
             start, end = m.span(self.group)
             if start < 0 or start == end:
                 continue
@@ -134,6 +157,20 @@ class PatternMatcher:
                 matched = doc.lines.text_of(line)
             yield Hit(start, end, replacement, {"match": matched})
 
+    def _matches(self, doc: Document, lo: int, hi: int | None) -> Iterator[Any]:
+        """The pattern's matches in ``doc.text[lo:hi]``, in order; through the gate when the
+        whole text is scanned."""
+        text, budget = doc.text, doc.time_budget
+        lines = None
+        if lo == 0 and hi is None and len(text) >= prescan.MIN_SIZE:
+            key = self.gate_key()
+            lines = None if key is None else prescan.gated_lines(doc, key)
+        if lines is None:
+            yield from scan(self.rule, self.pattern, text, budget, lo, hi)
+            return
+        for a, b in lines:
+            yield from finditer(self.rule, self.pattern, text, budget, a, b)
+
     def _quiet(self, doc: Document) -> list[tuple[int, int]]:
         """The quiet zones of ``doc``, where this rule's hits are dropped, merged."""
         spans: list[tuple[int, int]] = []
@@ -141,14 +178,16 @@ class PatternMatcher:
             key = ("quiet-zone", zone.pattern)
             found: list[tuple[int, int]] | None = doc.cache.get(key)
             if found is None:
-                found = [m.span() for m in finditer(self.rule, zone, doc.text, doc.time_budget)]
+                found = [m.span() for m in scan(self.rule, zone, doc.text, doc.time_budget,
+                                                lines=_anchor_lines(doc, zone))]
                 doc.cache[key] = found
             spans.extend(found)
         return _merged(spans)
 
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        matches = finditer(self.rule, self.unless, doc.text, doc.time_budget)
+        matches = scan(self.rule, self.unless, doc.text, doc.time_budget,
+                       lines=_anchor_lines(doc, self.unless))
         return any(seen >= self.unless_count for seen, _ in enumerate(matches, 1))
 
     def _excepted(self, doc: Document, start: int, end: int) -> bool:
@@ -161,6 +200,59 @@ class PatternMatcher:
             if m.start() <= start and end <= m.end():
                 return True
         return False
+
+
+def _anchor_key(pattern: Pattern) -> int | None:
+    """The prescan key of the lines holding ``pattern``'s anchor strings (see ``anchored``)."""
+    plan = anchor_plan(pattern)
+    if plan is None or any("\n" in s for s in plan.strings):
+        return None
+    return prescan.register((plan.finder.pattern,))
+
+
+def _anchor_lines(doc: Document, pattern: Pattern) -> list[tuple[int, int]] | None:
+    """The lines of ``doc`` that hold ``pattern``'s anchor strings, when a prescan knows them."""
+    if len(doc.text) < prescan.MIN_SIZE:
+        return None
+    key = _anchor_key(pattern)
+    return None if key is None else prescan.gated_lines(doc, key)
+
+
+def _declared_gate(rule: Rule) -> tuple[str, ...] | None:
+    """The rule's ``gate`` param, checked: stdlib regexes that never read past a line break."""
+    declared = rule.params.get("gate")
+    if declared is None:
+        return None
+    if not isinstance(declared, list) or not declared or not all(isinstance(g, str) and g for g in declared):
+        raise RuleError(f"{rule.path}: rule {rule.id}: 'gate' must be a non-empty list of regexes")
+    for source in declared:
+        try:
+            gate = re.compile(source, re.MULTILINE)
+        except re.error as exc:
+            raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in 'gate': {exc}") from None
+        if not line_confined(gate):
+            raise RuleError(f"{rule.path}: rule {rule.id}: gate {source!r} may read past a line break")
+    return tuple(declared)
+
+
+def _gate_sources(rule: Rule, pattern: Pattern, declared: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The regexes of the rule's gate: the declared ones, else the literal strings that every
+    match contains (``literal_anchors``); none when the patterns may read past a line break (a
+    declared gate then is an error) or have no such strings."""
+    if declared is not None:
+        if not line_confined(pattern):
+            raise RuleError(f"{rule.path}: rule {rule.id}: a 'gate' needs patterns that never read "
+                            "past a line break")
+        return declared
+    if not line_confined(pattern):
+        return ()
+    anchors = literal_anchors(pattern)
+    if not anchors:
+        return ()
+    strings = sorted(set().union(*(a[2] for a in anchors)), key=lambda s: (-len(s), s))
+    if any(len(s) == 1 and (s.isdigit() or s.isspace()) for s in strings):
+        return ()  # a digit or a space is on nearly every line: the gate would only cost
+    return ("|".join(re.escape(s) for s in strings),)
 
 
 def _check_group(pattern: Pattern, group: int | str, key: str) -> None:

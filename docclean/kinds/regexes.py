@@ -299,6 +299,8 @@ def _no_newline(op: Any, av: Any, flags: int, sre: Any) -> bool:
         return True
     if op is c.LITERAL:
         return bool(av != 10)
+    if op is c.NOT_LITERAL:
+        return bool(av == 10)
     if op is c.ANY:
         return not flags & c.SRE_FLAG_DOTALL
     if op is c.IN:

@@ -1,0 +1,240 @@
+"""One pass over a document that finds, for many rules at once, the lines worth scanning.
+
+A rule's *gate* is a set of regexes of which one matches on every line where the rule can
+match (see ``kinds.anchored``). Run one by one, gates would cost a scan of the text each; here
+every gate of every loaded rule is compiled into one Hyperscan database and the text is scanned
+once. Without Hyperscan (a platform it has no wheel for) each gate is a stdlib ``re`` scan: the
+same lines, more slowly. Texts shorter than ``MIN_SIZE`` characters are not prescanned: their
+rules scan them whole, which costs less than setting up a prescan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from . import regexcache
+from .document import Document
+
+MIN_SIZE = 1 << 16
+
+_gates: list[tuple[str, ...]] = []  # every gate registered so far; its index is its key
+_keys: dict[tuple[str, ...], int] = {}
+_database: dict[int, Any] = {}  # number of gates compiled -> (database or None, fallback patterns)
+
+
+@contextmanager
+def always() -> Iterator[None]:
+    """Prescan texts of any length while inside (rule self-tests check gates on short examples)."""
+    global MIN_SIZE
+    saved, MIN_SIZE = MIN_SIZE, 0
+    try:
+        yield
+    finally:
+        MIN_SIZE = saved
+
+
+def register(sources: tuple[str, ...]) -> int:
+    """The key of the gate made of the regexes ``sources`` (stdlib syntax, multi-line)."""
+    key = _keys.get(sources)
+    if key is None:
+        key = _keys[sources] = len(_gates)
+        _gates.append(sources)
+    return key
+
+
+def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
+    """The lines of ``doc`` where gate ``key`` matches, adjacent ones merged, as ``(start, end)``
+    offsets of their texts (the last line's break excluded); ``None`` when the text is short
+    enough to be scanned whole. All registered gates are worked out together, once per text."""
+    if len(doc.text) < MIN_SIZE:
+        return None
+    cache_key = ("prescan", len(_gates))
+    found: list[list[tuple[int, int]]] | None = doc.cache.get(cache_key)
+    if found is None:
+        found = _prescan(doc, len(_gates))
+        doc.cache[cache_key] = found
+    return found[key]
+
+
+def _prescan(doc: Document, count: int) -> list[list[tuple[int, int]]]:
+    database, fallback = _compiled(count)
+    lines: list[list[int]] = [[] for _ in range(count)]
+    data = _utf8(doc.text) if database is not None else None
+    if database is not None and data is None:  # lone surrogates: Hyperscan needs valid UTF-8
+        fallback = {**fallback, **{k: _stdlib(_gates[k]) for k in set(database[2])}}
+    elif database is not None and data is not None:
+        ends: list[list[int]] = [[] for _ in range(database[1])]
+        owner = database[2]
+
+        def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+            ends[expr].append(end)
+
+        database[0].scan(data, match_event_handler=on_match)
+        starts = list(accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
+        for expr, offsets in enumerate(ends):
+            if offsets:
+                lines[owner[expr]].extend(bisect_right(starts, e - 1) - 1 for e in offsets)
+    for key, pattern in fallback.items():
+        lines[key].extend(doc.lines.line_of(m.start()) for m in pattern.finditer(doc.text))
+    return [_ranges(doc, sorted(set(found))) for found in lines]
+
+
+def _utf8(text: str) -> bytes | None:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
+def _ranges(doc: Document, numbers: list[int]) -> list[tuple[int, int]]:
+    """Lines ``numbers`` (sorted) as merged ``(start, end)`` offsets, breaks excluded (the
+    text's breaks are single ``\n``: rules see ``\r`` as ``\n``)."""
+    starts = doc.lines.starts
+    size = len(doc.text)
+    last_line = len(starts) - 1
+    out: list[tuple[int, int]] = []
+    last = -2
+    for i in numbers:
+        end = starts[i + 1] - 1 if i < last_line else size - (doc.text.endswith("\n"))
+        if i == last + 1:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((starts[i], end))
+        last = i
+    return out
+
+
+def _compiled(count: int) -> tuple[Any, dict[int, re.Pattern[str]]]:
+    """The Hyperscan database for the first ``count`` gates (as ``(database, expressions,
+    gate of each expression)``, or ``None``) and stdlib patterns for the gates it cannot take."""
+    if count in _database:
+        return _database[count]  # type: ignore[no-any-return]
+    gates = _gates[:count]
+    fallback: dict[int, re.Pattern[str]] = {}
+    hyperscan = _hyperscan()
+    database = None
+    if hyperscan is not None:
+        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
+        stored = _load(hyperscan, gates, flags)
+        if stored is not None:
+            taken, db = stored
+        else:
+            taken = list(range(len(gates)))
+            db = _database_of(hyperscan, [gates[k] for k in taken], flags)
+            if db is None:  # some gate uses syntax Hyperscan lacks: find which, scan those with ``re``
+                taken = [k for k in taken if _database_of(hyperscan, [gates[k]], flags) is not None]
+                db = _database_of(hyperscan, [gates[k] for k in taken], flags) if taken else None
+            _store(hyperscan, gates, flags, taken, db)
+        fallback = {k: _stdlib(gates[k]) for k in range(len(gates)) if k not in taken}
+        if db is not None:
+            owner = [k for k in taken for _ in gates[k]]
+            database = (db, len(owner), owner)
+    else:  # pragma: no cover - platforms without a hyperscan wheel
+        fallback = {key: _stdlib(sources) for key, sources in enumerate(gates)}
+    _database[count] = (database, fallback)
+    return database, fallback
+
+
+# Compiled databases are kept beside the regex cache (see ``regexcache``): compiling takes a
+# moment and memory, loading one takes neither. One file per set of gates, written atomically
+# and checked by its digest when read; anything unexpected is ignored and the gates compiled.
+_MAGIC = b"docclean-prescan-1\n"
+
+
+def _store_path(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Path | None:
+    base = regexcache.cache_file()
+    if base is None:
+        return None
+    key = hashlib.sha256(repr((gates, flags, getattr(hyperscan, "__version__", ""))).encode()).hexdigest()
+    return base.parent / f"prescan-{key[:32]}.bin"
+
+
+def _load(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> tuple[list[int], Any] | None:
+    path = _store_path(hyperscan, gates, flags)
+    try:
+        blob = path.read_bytes() if path is not None else b""
+    except OSError:
+        return None
+    head, digest, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
+    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        taken, data = marshal.loads(payload)
+        db = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK) if data else None
+        if db is not None:
+            db.scratch = hyperscan.Scratch(db)  # a loaded database comes without one
+    except Exception:  # a foreign or damaged file: compile afresh
+        return None
+    return list(taken), db
+
+
+def _store(hyperscan: Any, gates: list[tuple[str, ...]], flags: int, taken: list[int], db: Any) -> None:
+    path = _store_path(hyperscan, gates, flags)
+    if path is None:
+        return
+    try:
+        payload = marshal.dumps((taken, bytes(hyperscan.dumpb(db)) if db is not None else b""))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prescan-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            Path(tmp).replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+            raise
+    except (OSError, ValueError, TypeError):
+        return
+
+
+def _hyperscan() -> Any:
+    """The ``hyperscan`` module, or ``None`` where it is not installed."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover - platforms without a hyperscan wheel
+        return None
+    return hyperscan
+
+
+def _database_of(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Any:
+    """A Hyperscan database of every regex of ``gates``, each its own expression; ``None`` when
+    Hyperscan rejects one of them."""
+    exprs = [_pcre(s) for sources in gates for s in sources]
+    if not exprs:
+        return None
+    db = hyperscan.Database()
+    try:
+        db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs),
+                   flags=[flags] * len(exprs))
+    except hyperscan.error:
+        return None
+    return db
+
+
+def _stdlib(sources: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{s})" for s in sources), re.MULTILINE)
+
+
+_ESCAPE = re.compile(r"\\\\|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
+
+
+def _pcre(source: str) -> bytes:
+    """A stdlib regex in the syntax Hyperscan reads: ``\\uXXXX`` and ``\\UXXXXXXXX`` become
+    ``\\x{…}``; the rest of the syntax gates use is shared."""
+    def swap(m: re.Match[str]) -> str:
+        code = m.group(1) or m.group(2)
+        return m.group() if code is None else f"\\x{{{int(code, 16):x}}}"
+
+    return _ESCAPE.sub(swap, source).encode("utf-8")
