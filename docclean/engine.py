@@ -85,9 +85,9 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
     if len(doc.text) >= prescan.MIN_SIZE:
         # Register every rule's gate first, so that one prescan of the text serves them all.
         for rule in ruleset.rules:
-            gate_key = getattr(compile_rule(rule), "gate_key", None) if rule.enabled else None
-            if gate_key is not None:
-                gate_key()
+            register = getattr(compile_rule(rule), "register_gates", None) if rule.enabled else None
+            if register is not None:
+                register()
     for order, rule in enumerate(ruleset.rules):
         if not rule.enabled or rule.kind == skip_kind:
             continue

@@ -199,6 +199,42 @@ def _store(hyperscan: Any, gates: list[tuple[str, ...]], flags: int, taken: list
         return
 
 
+_literal_databases: dict[tuple[str, ...], Any] = {}
+
+
+def literal_occurrences(text: str, strings: tuple[str, ...]) -> list[int] | None:
+    """Every offset of ``text`` where one of ``strings`` starts (overlapping occurrences too),
+    sorted, found in one Hyperscan pass; ``None`` without Hyperscan. The text is scanned as
+    UTF-32, so a match's byte offset divided by four is its character offset."""
+    hyperscan = _hyperscan()
+    if hyperscan is None or not strings:
+        return None
+    db = _literal_databases.get(strings)
+    if db is None:
+        exprs = [_utf32(s) for s in strings]
+        stored = _load(hyperscan, [strings], 0)
+        db = stored[1] if stored is not None else _database_of_exprs(hyperscan, exprs, 0)
+        if db is None:  # pragma: no cover - literals always compile
+            return None
+        if stored is None:
+            _store(hyperscan, [strings], 0, [0], db)
+        _literal_databases[strings] = db
+    lengths = [len(s) for s in strings]
+    found: list[int] = []
+    add = found.append
+
+    def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+        if not end & 3:  # a match across the bytes of two characters is no occurrence
+            add((end >> 2) - lengths[expr])
+
+    db.scan(text.encode("utf-32-le", "surrogatepass"), match_event_handler=on_match)
+    return sorted(set(found))
+
+
+def _utf32(literal: str) -> bytes:
+    return "".join(f"\\x{b:02x}" for b in literal.encode("utf-32-le", "surrogatepass")).encode("ascii")
+
+
 def _hyperscan() -> Any:
     """The ``hyperscan`` module, or ``None`` where it is not installed."""
     try:
@@ -211,7 +247,10 @@ def _hyperscan() -> Any:
 def _database_of(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Any:
     """A Hyperscan database of every regex of ``gates``, each its own expression; ``None`` when
     Hyperscan rejects one of them."""
-    exprs = [_pcre(s) for sources in gates for s in sources]
+    return _database_of_exprs(hyperscan, [_pcre(s) for sources in gates for s in sources], flags)
+
+
+def _database_of_exprs(hyperscan: Any, exprs: list[bytes], flags: int) -> Any:
     if not exprs:
         return None
     db = hyperscan.Database()

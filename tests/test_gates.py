@@ -187,3 +187,45 @@ def test_compiled_gates_are_kept_between_runs_and_damage_is_ignored(monkeypatch:
     assert _findings(text, prescanned=True) == want
     assert compiled  # compiled afresh
     assert prescan._load(hyperscan, prescan._gates[:count], flags) is not None  # and stored again
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["仅供", "供学", "仅", "学习", "QQ", "\U0001f600", "a"]),
+                min_size=1, max_size=5, unique=True),
+       st.lists(st.sampled_from(["仅", "供", "学", "习", "Q", "\U0001f600", "a", "\n", "é"]), max_size=40).map("".join))
+def test_literal_occurrences_are_every_start_of_every_string(strings: list[str], text: str) -> None:
+    found = prescan.literal_occurrences(text, tuple(strings))
+    if found is None:  # pragma: no cover - platforms without a hyperscan wheel
+        pytest.skip("hyperscan is not installed")
+    assert found == sorted({p for p in range(len(text)) for s in strings if text.startswith(s, p)})
+
+
+def test_a_long_text_scores_the_same_lines_when_prescanned() -> None:
+    """Long enough for the reseller-line scorer's anchor scan (and its Hyperscan occurrences)."""
+    text = ("\n".join(EXAMPLES) + "\n") * 3
+    assert len(text) > 30_000
+    assert _findings(text, prescanned=True) == _findings(text, prescanned=False)
+
+
+def test_a_signal_gate_needs_a_line_confined_signal() -> None:
+    data = {"id": "TS904", "name": "t", "category": "boilerplate", "kind": "line-score", "message": "m",
+            "doc": {"summary": "s"},
+            "params": {"threshold": 1, "max_len": 100,
+                       "signals": [{"name": "s", "weight": 1, "patterns": [r"关注\s+公众号"], "gate": ["关注"]}]}}
+    with pytest.raises(RuleError, match="never read past a line break"):
+        compile_rule(parse_rule(data)).register_gates()  # type: ignore[attr-defined]
+    data["params"]["signals"][0]["gate"] = ["关注\\n"]  # type: ignore[index]
+    with pytest.raises(RuleError, match="may read past a line break"):
+        compile_rule(parse_rule(data))
+
+
+def test_a_signal_gate_that_misses_fails_the_rule_s_self_test() -> None:
+    data = {"id": "TS905", "name": "t", "category": "boilerplate", "kind": "line-score", "message": "m",
+            "doc": {"summary": "s"},
+            "params": {"threshold": 1, "max_len": 100,
+                       "signals": [{"name": "s", "weight": 1, "patterns": ["(?:关注|订阅)公众号"], "gate": ["关注"]}]},
+            "tests": [{"text": "⟦订阅公众号⟧\n", "fixed": ""}, {"text": "公众号\n"}]}
+    rule = parse_rule(data)
+    failures = check_rule(rule, RuleSet((*RULES.rules, rule)))
+    assert [f.problem for f in failures] == [
+        "its gate misses ['订阅公众号\\n'] (a prescanned run reports something else)"]

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from ..errors import RuleError
 from ..rules import Rule
-from .regexes import LINE_START, Pattern, finditer, literal_anchor
+from .regexes import LINE_START, Pattern, finditer, line_confined, literal_anchor
 
 # A plain scan is used when anchor strings occur more often than once per this many characters.
 SPARSE = 200
@@ -117,6 +117,23 @@ def anchored(rule: Rule, pattern: Pattern, plan: AnchorPlan, text: str, budget: 
         if nxt >= end:
             return
         occurrence = search(text, nxt, end)
+
+
+def declared_gate(rule: Rule, declared: Any, key: str) -> tuple[str, ...] | None:
+    """A declared gate (``key`` names it in messages), checked: a non-empty list of stdlib
+    regexes (multi-line) that never read past a line break; ``None`` when none is declared."""
+    if declared is None:
+        return None
+    if not isinstance(declared, list) or not declared or not all(isinstance(g, str) and g for g in declared):
+        raise RuleError(f"{rule.path}: rule {rule.id}: '{key}' must be a non-empty list of regexes")
+    for source in declared:
+        try:
+            gate = re.compile(source, re.MULTILINE)
+        except re.error as exc:
+            raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in '{key}': {exc}") from None
+        if not line_confined(gate):
+            raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may read past a line break")
+    return tuple(declared)
 
 
 def _searcher(finder: re.Pattern[str], lines: list[tuple[int, int]]) -> Any:

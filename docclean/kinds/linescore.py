@@ -32,10 +32,13 @@ from typing import Any
 
 import regex
 
+from .. import prescan
 from ..document import Document
 from ..edits import EditMap
+from ..errors import RuleError
 from ..rules import Rule
 from . import Hit
+from .anchored import declared_gate
 from .regexes import (
     LINE_START,
     RUN_START,
@@ -61,6 +64,7 @@ class Signal:
     sources: tuple[str, ...] = ()
     ignore_case: bool = False
     form: bool = False  # a shape legitimate text shares (来源：): never enough alone for a set-off tail
+    gate: tuple[str, ...] | None = None  # regexes one of which matches on every line the pattern can
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,7 @@ class LineScorer:
         self._native: _ScanPlan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
         self._twins: dict[int, re.Pattern[str] | None] = {}  # signal → its stdlib twin, if any
+        self._gates: dict[int, int] = {}  # signal → the prescan key of its gate
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
 
@@ -292,7 +297,9 @@ class LineScorer:
         for n, sig in scan.native:
             starts = self._carried_starts(doc, n, sig, carry)
             if starts is None:
-                starts = [m.start() for m in finditer(self.rule, sig.pattern, text, budget)]
+                lines = self._gated_lines(doc, n)
+                spans = [(0, len(text))] if lines is None else lines
+                starts = [m.start() for a, b in spans for m in finditer(self.rule, sig.pattern, text, budget, a, b)]
             self._add(doc, found, n, starts)
         if scan.finder is None:
             return found
@@ -344,6 +351,23 @@ class LineScorer:
                 tried = max(tried, hi)
             self._add(doc, found, n, starts)
         return found
+
+    def register_gates(self) -> None:
+        """Register the gates of the signals that declare one with the prescan (see
+        ``engine.detect``); a gated signal's patterns must never read past a line break."""
+        for n, sig in enumerate(self.signals):
+            if sig.gate is not None and n not in self._gates:
+                if not line_confined(sig.pattern):
+                    raise RuleError(f"{self.rule.path}: rule {self.rule.id}: signal {sig.name} has a gate, "
+                                    "so its patterns must never read past a line break")
+                self._gates[n] = prescan.register(sig.gate)
+
+    def _gated_lines(self, doc: Document, n: int) -> list[tuple[int, int]] | None:
+        """The only lines where signal ``n`` can match, from the prescan; ``None``: all."""
+        if self.signals[n].gate is None or len(doc.text) < prescan.MIN_SIZE:
+            return None
+        self.register_gates()
+        return prescan.gated_lines(doc, self._gates[n])
 
     def _twin(self, n: int) -> re.Pattern[str] | None:
         """Signal ``n``'s pattern as the stdlib compiles it, when both engines read it alike (see
@@ -420,7 +444,8 @@ def _signal(rule: Rule, data: Any) -> Signal:
     weight = int(data["weight"])
     ignore_case = bool(data.get("ignore_case", False))
     pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}", ignore_case=ignore_case)
-    return Signal(name, weight, pattern, tuple(data["patterns"]), ignore_case, bool(data.get("form", False)))
+    gate = declared_gate(rule, data.get("gate"), f"signals.{name}.gate")
+    return Signal(name, weight, pattern, tuple(data["patterns"]), ignore_case, bool(data.get("form", False)), gate)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
@@ -487,6 +512,7 @@ class _ScanPlan:
                 for s in anchor[2]:
                     by_string.setdefault(s, []).append((k, a))
         self.by_string = {s: tuple(v) for s, v in by_string.items()}
+        self.strings = tuple(sorted(by_string))
         self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
         # first character → the lengths of the strings that start with it, longest first
         sizes: dict[str, set[int]] = {}
@@ -578,6 +604,10 @@ def _scanned_occurrences(text: str, scan: _ScanPlan) -> list[int]:
     offset the scan's matches cover is listed (looking up those where nothing starts finds
     nothing, which is quicker than weeding them out here)."""
     assert scan.finder is not None
+    if len(text) >= prescan.MIN_SIZE:
+        native = prescan.literal_occurrences(text, scan.strings)
+        if native is not None:
+            return native
     finders = [scan.finder] if len(text) < SPLIT_TEXT else scan.finders(text[:SAMPLE])
     found: list[int] = []
     for finder in finders:

@@ -35,7 +35,7 @@ from ..document import Document
 from ..errors import RuleError
 from ..rules import Rule
 from . import Hit
-from .anchored import anchor_plan, scan
+from .anchored import anchor_plan, declared_gate, scan
 from .regexes import Pattern, compile_patterns, finditer, line_confined, literal_anchors
 
 _UNSET = -1  # a gate key not worked out yet
@@ -76,7 +76,11 @@ class PatternMatcher:
             raise ValueError("expand must be 'line' or absent")
         self._local: bool | None = None
         self._gate: int | None = _UNSET
-        self._declared_gate = _declared_gate(rule)
+        self._declared_gate = declared_gate(rule, rule.params.get("gate"), "gate")
+
+    def register_gates(self) -> None:
+        """Register this rule's gates with the prescan (see ``engine.detect``)."""
+        self.gate_key()
 
     def gate_key(self) -> int | None:
         """The prescan key of this rule's gate (see ``prescan``), or ``None`` when it has none.
@@ -216,23 +220,6 @@ def _anchor_lines(doc: Document, pattern: Pattern) -> list[tuple[int, int]] | No
         return None
     key = _anchor_key(pattern)
     return None if key is None else prescan.gated_lines(doc, key)
-
-
-def _declared_gate(rule: Rule) -> tuple[str, ...] | None:
-    """The rule's ``gate`` param, checked: stdlib regexes that never read past a line break."""
-    declared = rule.params.get("gate")
-    if declared is None:
-        return None
-    if not isinstance(declared, list) or not declared or not all(isinstance(g, str) and g for g in declared):
-        raise RuleError(f"{rule.path}: rule {rule.id}: 'gate' must be a non-empty list of regexes")
-    for source in declared:
-        try:
-            gate = re.compile(source, re.MULTILINE)
-        except re.error as exc:
-            raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in 'gate': {exc}") from None
-        if not line_confined(gate):
-            raise RuleError(f"{rule.path}: rule {rule.id}: gate {source!r} may read past a line break")
-    return tuple(declared)
 
 
 def _gate_sources(rule: Rule, pattern: Pattern, declared: tuple[str, ...] | None) -> tuple[str, ...]:
