@@ -19,7 +19,6 @@ import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -67,34 +66,49 @@ def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
     return found[key]
 
 
+CHUNK = 1 << 20  # characters scanned at a time (cut at a line break), to keep memory low
+
+
 def _prescan(doc: Document, count: int) -> list[list[tuple[int, int]]]:
     database, fallback = _compiled(count)
     lines: list[list[int]] = [[] for _ in range(count)]
-    data = _utf8(doc.text) if database is not None else None
-    if database is not None and data is None:  # lone surrogates: Hyperscan needs valid UTF-8
+    text = doc.text
+    if database is not None and _has_surrogates(text):  # Hyperscan needs valid UTF-8
         fallback = {**fallback, **{k: _stdlib(_gates[k]) for k in set(database[2])}}
-    elif database is not None and data is not None:
-        ends: list[list[int]] = [[] for _ in range(database[1])]
-        owner = database[2]
+    elif database is not None:
+        db, size, owner = database
+        ends: list[list[int]] = [[] for _ in range(size)]
 
         def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
             ends[expr].append(end)
 
-        database[0].scan(data, match_event_handler=on_match)
-        starts = list(accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
-        for expr, offsets in enumerate(ends):
-            if offsets:
-                lines[owner[expr]].extend(bisect_right(starts, e - 1) - 1 for e in offsets)
+        pos = 0
+        while pos < len(text):  # gates never read past a line break: chunks end at one
+            cut = text.find("\n", pos + CHUNK)
+            stop = len(text) if cut < 0 else cut + 1
+            data = text[pos:stop].encode("utf-8")
+            db.scan(data, match_event_handler=on_match)
+            if any(ends):
+                first = doc.lines.line_of(pos)
+                breaks = [m.end() for m in _BREAK.finditer(data)]  # where each later line starts
+                for expr, offsets in enumerate(ends):
+                    lines[owner[expr]].extend(first + bisect_right(breaks, e - 1) for e in offsets)
+                    offsets.clear()
+            pos = stop
     for key, pattern in fallback.items():
-        lines[key].extend(doc.lines.line_of(m.start()) for m in pattern.finditer(doc.text))
+        lines[key].extend(doc.lines.line_of(m.start()) for m in pattern.finditer(text))
     return [_ranges(doc, sorted(set(found))) for found in lines]
 
 
-def _utf8(text: str) -> bytes | None:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
+_BREAK = re.compile(b"\n")
+
+
+def _has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds surrogate code points, which UTF-8 cannot encode."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _ranges(doc: Document, numbers: list[int]) -> list[tuple[int, int]]:
@@ -220,15 +234,18 @@ def literal_occurrences(text: str, strings: tuple[str, ...]) -> list[int] | None
             _store(hyperscan, [strings], 0, [0], db)
         _literal_databases[strings] = db
     lengths = [len(s) for s in strings]
+    reach = max(lengths) - 1  # an occurrence starting in a chunk may end this far past it
     found: list[int] = []
     add = found.append
+    base = 0
 
     def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
         if not end & 3:  # a match across the bytes of two characters is no occurrence
-            add((end >> 2) - lengths[expr])
+            add(base + (end >> 2) - lengths[expr])
 
-    db.scan(text.encode("utf-32-le", "surrogatepass"), match_event_handler=on_match)
-    return sorted(set(found))
+    for base in range(0, len(text), CHUNK):
+        db.scan(text[base : base + CHUNK + reach].encode("utf-32-le", "surrogatepass"), match_event_handler=on_match)
+    return sorted({p for p in found if p >= 0})
 
 
 def _utf32(literal: str) -> bytes:

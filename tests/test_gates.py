@@ -115,9 +115,9 @@ def test_a_declared_gate_needs_line_confined_patterns() -> None:
     with pytest.raises(RuleError, match="never read past a line break"):
         _pattern_rule({"patterns": [r"关注\s+公众号"], "gate": ["关注"]}).gate_key()
     with pytest.raises(RuleError, match="invalid regex in 'gate'"):
-        _pattern_rule({"patterns": ["关注"], "gate": ["关注("]})
+        _pattern_rule({"patterns": ["关注"], "gate": ["关注("]}).gate_key()
     with pytest.raises(RuleError, match="may read past a line break"):
-        _pattern_rule({"patterns": ["关注"], "gate": [r"关注\n"]})
+        _pattern_rule({"patterns": ["关注"], "gate": [r"关注\n"]}).gate_key()
     with pytest.raises(RuleError, match="non-empty list"):
         _pattern_rule({"patterns": ["关注"], "gate": []})
 
@@ -216,7 +216,7 @@ def test_a_signal_gate_needs_a_line_confined_signal() -> None:
         compile_rule(parse_rule(data)).register_gates()  # type: ignore[attr-defined]
     data["params"]["signals"][0]["gate"] = ["关注\\n"]  # type: ignore[index]
     with pytest.raises(RuleError, match="may read past a line break"):
-        compile_rule(parse_rule(data))
+        compile_rule(parse_rule(data)).register_gates()  # type: ignore[attr-defined]
 
 
 def test_a_signal_gate_that_misses_fails_the_rule_s_self_test() -> None:
@@ -229,3 +229,13 @@ def test_a_signal_gate_that_misses_fails_the_rule_s_self_test() -> None:
     failures = check_rule(rule, RuleSet((*RULES.rules, rule)))
     assert [f.problem for f in failures] == [
         "its gate misses ['订阅公众号\\n'] (a prescanned run reports something else)"]
+
+
+def test_texts_scanned_in_small_chunks_give_the_same_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("\n".join(EXAMPLES) + "\n") * 3
+    want = _findings(text, prescanned=True)
+    monkeypatch.setattr(prescan, "CHUNK", 97)  # chunks end at line breaks; occurrences may straddle
+    assert _findings(text, prescanned=True) == want
+    strings = ("仅供学习", "公众号", "QQ")
+    assert prescan.literal_occurrences(text, strings) == sorted(
+        {p for p in range(len(text)) for s in strings if text.startswith(s, p)})

@@ -120,20 +120,30 @@ def anchored(rule: Rule, pattern: Pattern, plan: AnchorPlan, text: str, budget: 
 
 
 def declared_gate(rule: Rule, declared: Any, key: str) -> tuple[str, ...] | None:
-    """A declared gate (``key`` names it in messages), checked: a non-empty list of stdlib
-    regexes (multi-line) that never read past a line break; ``None`` when none is declared."""
+    """A declared gate (``key`` names it in messages): a non-empty list of regexes; ``None``
+    when none is declared. The regexes themselves are checked by ``checked_gate`` when the gate
+    is first used (parsing them would slow down every start)."""
     if declared is None:
         return None
     if not isinstance(declared, list) or not declared or not all(isinstance(g, str) and g for g in declared):
         raise RuleError(f"{rule.path}: rule {rule.id}: '{key}' must be a non-empty list of regexes")
-    for source in declared:
+    return tuple(declared)
+
+
+def checked_gate(rule: Rule, gate: tuple[str, ...], pattern: Pattern, key: str) -> tuple[str, ...]:
+    """``gate`` once its regexes compile (stdlib, multi-line) and neither they nor ``pattern``,
+    the pattern the gate stands for, read past a line break."""
+    for source in gate:
         try:
-            gate = re.compile(source, re.MULTILINE)
+            compiled = re.compile(source, re.MULTILINE)
         except re.error as exc:
             raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in '{key}': {exc}") from None
-        if not line_confined(gate):
+        if not line_confined(compiled):
             raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may read past a line break")
-    return tuple(declared)
+    if not line_confined(pattern):
+        raise RuleError(f"{rule.path}: rule {rule.id}: a '{key}' needs patterns that never read past a "
+                        "line break")
+    return gate
 
 
 def _searcher(finder: re.Pattern[str], lines: list[tuple[int, int]]) -> Any:

@@ -35,10 +35,9 @@ import regex
 from .. import prescan
 from ..document import Document
 from ..edits import EditMap
-from ..errors import RuleError
 from ..rules import Rule
 from . import Hit
-from .anchored import declared_gate
+from .anchored import checked_gate, declared_gate
 from .regexes import (
     LINE_START,
     RUN_START,
@@ -357,10 +356,8 @@ class LineScorer:
         ``engine.detect``); a gated signal's patterns must never read past a line break."""
         for n, sig in enumerate(self.signals):
             if sig.gate is not None and n not in self._gates:
-                if not line_confined(sig.pattern):
-                    raise RuleError(f"{self.rule.path}: rule {self.rule.id}: signal {sig.name} has a gate, "
-                                    "so its patterns must never read past a line break")
-                self._gates[n] = prescan.register(sig.gate)
+                gate = checked_gate(self.rule, sig.gate, sig.pattern, f"signals.{sig.name}.gate")
+                self._gates[n] = prescan.register(gate)
 
     def _gated_lines(self, doc: Document, n: int) -> list[tuple[int, int]] | None:
         """The only lines where signal ``n`` can match, from the prescan; ``None``: all."""

@@ -32,10 +32,9 @@ import regex
 
 from .. import prescan
 from ..document import Document
-from ..errors import RuleError
 from ..rules import Rule
 from . import Hit
-from .anchored import anchor_plan, declared_gate, scan
+from .anchored import anchor_plan, checked_gate, declared_gate, scan
 from .regexes import Pattern, compile_patterns, finditer, line_confined, literal_anchors
 
 _UNSET = -1  # a gate key not worked out yet
@@ -227,10 +226,7 @@ def _gate_sources(rule: Rule, pattern: Pattern, declared: tuple[str, ...] | None
     match contains (``literal_anchors``); none when the patterns may read past a line break (a
     declared gate then is an error) or have no such strings."""
     if declared is not None:
-        if not line_confined(pattern):
-            raise RuleError(f"{rule.path}: rule {rule.id}: a 'gate' needs patterns that never read "
-                            "past a line break")
-        return declared
+        return checked_gate(rule, declared, pattern, "gate")
     if not line_confined(pattern):
         return ()
     anchors = literal_anchors(pattern)
