@@ -37,7 +37,7 @@ from .model import Action, Finding, FixMode, Result
 from .rules import Rule, RuleSet
 
 MAX_PASSES = 6
-CARRIED = ("anchor-occurrences", "signal-starts")  # document cache entries that later passes may build on
+CARRIED = ("anchor-occurrences", "signal-starts", "prescan")  # document cache entries that later passes may build on
 
 
 @dataclass(slots=True)

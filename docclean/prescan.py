@@ -24,6 +24,7 @@ from typing import Any
 
 from . import regexcache
 from .document import Document
+from .edits import EditMap
 
 MIN_SIZE = 1 << 16
 
@@ -55,23 +56,36 @@ def register(sources: tuple[str, ...]) -> int:
 def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
     """The lines of ``doc`` where gate ``key`` matches, adjacent ones merged, as ``(start, end)``
     offsets of their texts (the last line's break excluded); ``None`` when the text is short
-    enough to be scanned whole. All registered gates are worked out together, once per text."""
+    enough to be scanned whole. All registered gates are worked out together, once per text;
+    for an edited copy of an earlier text (``Document.base``) only the lines the edits touched
+    are scanned again."""
     if len(doc.text) < MIN_SIZE:
         return None
     cache_key = ("prescan", len(_gates))
-    found: list[list[tuple[int, int]]] | None = doc.cache.get(cache_key)
+    found: tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]] | None = doc.cache.get(cache_key)
     if found is None:
-        found = _prescan(doc, len(_gates))
+        earlier = doc.base[0].get(cache_key) if doc.base is not None else None
+        if earlier is not None and doc.base is not None:
+            numbers = _carried(doc, len(_gates), earlier[1], doc.base[1])
+        else:
+            numbers = _line_numbers(doc, len(_gates), [(0, len(doc.text))])
+        found = ([], [])
+        for lines in numbers:
+            ranges, spans = _ranges(doc, sorted(lines))
+            found[0].append(ranges)
+            found[1].append(spans)
         doc.cache[cache_key] = found
-    return found[key]
+    return found[0][key]
 
 
 CHUNK = 1 << 20  # characters scanned at a time (cut at a line break), to keep memory low
 
 
-def _prescan(doc: Document, count: int) -> list[list[tuple[int, int]]]:
+def _line_numbers(doc: Document, count: int, spans: list[tuple[int, int]]) -> list[set[int]]:
+    """For each of the first ``count`` gates, the lines it matches within ``spans`` (sorted
+    ranges of whole lines)."""
     database, fallback = _compiled(count)
-    lines: list[list[int]] = [[] for _ in range(count)]
+    lines: list[set[int]] = [set() for _ in range(count)]
     text = doc.text
     if database is not None and _has_surrogates(text):  # Hyperscan needs valid UTF-8
         fallback = {**fallback, **{k: _stdlib(_gates[k]) for k in set(database[2])}}
@@ -82,22 +96,50 @@ def _prescan(doc: Document, count: int) -> list[list[tuple[int, int]]]:
         def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
             ends[expr].append(end)
 
-        pos = 0
-        while pos < len(text):  # gates never read past a line break: chunks end at one
-            cut = text.find("\n", pos + CHUNK)
-            stop = len(text) if cut < 0 else cut + 1
-            data = text[pos:stop].encode("utf-8")
+        for lo, hi in _chunks(text, spans):
+            data = text[lo:hi].encode("utf-8")
             db.scan(data, match_event_handler=on_match)
             if any(ends):
-                first = doc.lines.line_of(pos)
+                first = doc.lines.line_of(lo)
                 breaks = [m.end() for m in _BREAK.finditer(data)]  # where each later line starts
                 for expr, offsets in enumerate(ends):
-                    lines[owner[expr]].extend(first + bisect_right(breaks, e - 1) for e in offsets)
+                    lines[owner[expr]].update(first + bisect_right(breaks, e - 1) for e in offsets)
                     offsets.clear()
-            pos = stop
     for key, pattern in fallback.items():
-        lines[key].extend(doc.lines.line_of(m.start()) for m in pattern.finditer(text))
-    return [_ranges(doc, sorted(set(found))) for found in lines]
+        for lo, hi in spans:
+            lines[key].update(doc.lines.line_of(m.start()) for m in pattern.finditer(text, lo, hi))
+    return lines
+
+
+def _chunks(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """``spans`` cut at line breaks into pieces of about ``CHUNK`` characters or fewer (gates
+    never read past a line break, so a piece is scanned on its own)."""
+    for lo, hi in spans:
+        pos = lo
+        while pos < hi:
+            cut = text.find("\n", pos + CHUNK, hi)
+            stop = hi if cut < 0 else cut + 1
+            yield pos, stop
+            pos = stop
+
+
+def _carried(doc: Document, count: int, earlier: list[list[tuple[int, int]]],
+             edits: list[tuple[int, int, str]]) -> list[set[int]]:
+    """The gated lines of ``doc``, an edited copy of a text whose gated lines (``earlier``:
+    each line's ``(start, end)`` there) are known: a line no edit touched keeps its status (a
+    gate reads its own line only), the lines the edits touched are scanned."""
+    moved = EditMap(edits)
+    touched = doc.lines.ranges_touching([(max(0, a - 1), b + 1) for a, b in moved.spans])
+    lines = _line_numbers(doc, count, touched)
+    starts = [s for s, _, _ in edits]
+    for key, old in enumerate(earlier[:count]):
+        for s0, e0 in old:
+            k = bisect_right(starts, e0 + 1) - 1  # the last edit that starts before the line ends
+            if k >= 0 and edits[k][1] >= s0 - 1:
+                continue  # touched (its text or a break next to it): scanned above
+            shift = 0 if k < 0 else moved.spans[k][1] - edits[k][1]
+            lines[key].add(doc.lines.line_of(s0 + shift))
+    return lines
 
 
 _BREAK = re.compile(b"\n")
@@ -111,22 +153,24 @@ def _has_surrogates(text: str) -> bool:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _ranges(doc: Document, numbers: list[int]) -> list[tuple[int, int]]:
-    """Lines ``numbers`` (sorted) as merged ``(start, end)`` offsets, breaks excluded (the
-    text's breaks are single ``\n``: rules see ``\r`` as ``\n``)."""
+def _ranges(doc: Document, numbers: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Lines ``numbers`` (sorted) as merged ``(start, end)`` offsets, breaks excluded, and as
+    one such span per line (the text's breaks are single ``\n``: rules see ``\r`` as ``\n``)."""
     starts = doc.lines.starts
     size = len(doc.text)
     last_line = len(starts) - 1
-    out: list[tuple[int, int]] = []
+    merged: list[tuple[int, int]] = []
+    each: list[tuple[int, int]] = []
     last = -2
     for i in numbers:
         end = starts[i + 1] - 1 if i < last_line else size - (doc.text.endswith("\n"))
+        each.append((starts[i], end))
         if i == last + 1:
-            out[-1] = (out[-1][0], end)
+            merged[-1] = (merged[-1][0], end)
         else:
-            out.append((starts[i], end))
+            merged.append((starts[i], end))
         last = i
-    return out
+    return merged, each
 
 
 def _compiled(count: int) -> tuple[Any, dict[int, re.Pattern[str]]]:

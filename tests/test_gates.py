@@ -239,3 +239,28 @@ def test_texts_scanned_in_small_chunks_give_the_same_lines(monkeypatch: pytest.M
     strings = ("仅供学习", "公众号", "QQ")
     assert prescan.literal_occurrences(text, strings) == sorted(
         {p for p in range(len(text)) for s in strings if text.startswith(s, p)})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(EXAMPLES), min_size=2, max_size=8),
+       st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12),
+                          st.sampled_from(["", "\n", "X", "公众号", "关注我们\n", "【】"])), max_size=6))
+def test_an_edited_copy_carries_the_gated_lines_it_did_not_touch(
+        parts: list[str], cuts: list[tuple[float, int, str]]) -> None:
+    from docclean.engine import apply_edits
+
+    text = "\n".join(parts) + "\n"
+    edits: list[tuple[int, int, str]] = []
+    for where, size, replacement in sorted(cuts):
+        start = int(where * len(text))
+        if edits and start < edits[-1][1]:
+            continue
+        edits.append((start, min(len(text), start + size), replacement))
+    with prescan.always():
+        first = Document(text)
+        prescan.gated_lines(first, 0)
+        edited = Document(apply_edits(text, edits))
+        edited.base = ({k: v for k, v in first.cache.items() if k[0] == "prescan"}, edits)
+        fresh = Document(edited.text)
+        for key in range(len(prescan._gates)):
+            assert prescan.gated_lines(edited, key) == prescan.gated_lines(fresh, key)
