@@ -26,7 +26,7 @@ from . import regexcache
 from .document import Document
 from .edits import EditMap
 
-MIN_SIZE = 1 << 16
+MIN_SIZE = 1 << 14
 
 _gates: list[tuple[str, ...]] = []  # every gate registered so far; its index is its key
 _keys: dict[tuple[str, ...], int] = {}
