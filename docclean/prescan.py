@@ -78,7 +78,7 @@ def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
     return found[0][key]
 
 
-CHUNK = 1 << 20  # characters scanned at a time (cut at a line break), to keep memory low
+CHUNK = 1 << 18  # characters scanned at a time (cut at a line break), to keep memory low
 
 
 def _line_numbers(doc: Document, count: int, spans: list[tuple[int, int]]) -> list[set[int]]:
