@@ -253,8 +253,19 @@ def _store(hyperscan: Any, gates: list[tuple[str, ...]], flags: int, taken: list
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
             raise
+        _prune(path.parent)
     except (OSError, ValueError, TypeError):
         return
+
+
+KEEP = 16  # compiled databases kept; older ones (other rule sets) are deleted
+
+
+def _prune(folder: Path) -> None:
+    files = sorted(folder.glob("prescan-*.bin"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 _literal_databases: dict[tuple[str, ...], Any] = {}

@@ -264,3 +264,16 @@ def test_an_edited_copy_carries_the_gated_lines_it_did_not_touch(
         fresh = Document(edited.text)
         for key in range(len(prescan._gates)):
             assert prescan.gated_lines(edited, key) == prescan.gated_lines(fresh, key)
+
+
+def test_only_the_newest_compiled_databases_are_kept(tmp_path: Path) -> None:
+    import os
+
+    for k in range(prescan.KEEP + 4):
+        f = tmp_path / f"prescan-{k:02d}.bin"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))
+    (tmp_path / "regex-1.bin").write_bytes(b"kept")
+    prescan._prune(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [f"prescan-{k:02d}.bin" for k in range(4, prescan.KEEP + 4)] + ["regex-1.bin"]
