@@ -84,7 +84,7 @@ def test_long_texts_are_prescanned_by_default() -> None:
 
 
 def test_without_hyperscan_the_same_lines_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "\n".join(EXAMPLES) + "\n"
+    text = ("\n".join(EXAMPLES) + "\n") * 3  # long enough for the scorer's anchor scan too
     want = _findings(text, prescanned=True)
     monkeypatch.setattr(prescan, "_hyperscan", lambda: None)
     monkeypatch.setattr(prescan, "_database", {})

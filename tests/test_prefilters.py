@@ -222,3 +222,14 @@ def test_sentence_boundaries_are_where_endings_and_their_quotes_stop(text: str, 
     expected = {e for m in matcher.pattern.finditer(text, first) for e in (m.end(1), m.start(2))}
     boundary = matcher._boundary_test(text, first, len(text))
     assert {q for q in range(len(text) + 2) if boundary(q)} == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["`", "```", "~~~", "````", " ", "\t", "\n", "a", "  ```"]), max_size=14).map("".join),
+       st.integers(0, 20))
+def test_fence_search_through_hints_matches_a_plain_search(text: str, pos: int) -> None:
+    from docclean.kinds.pattern import _FENCE, _next_fence
+
+    pos = min(pos, len(text))
+    plain, hinted = _FENCE.search(text, pos), _next_fence(text, pos)
+    assert (plain and (plain.span(), plain.group(1))) == (hinted and (hinted.span(), hinted.group(1)))

@@ -247,6 +247,20 @@ def _check_group(pattern: Pattern, group: int | str, key: str) -> None:
 # a backtick span without Chinese sentence punctuation: some digitised texts use ` as a quote mark
 _INLINE_CODE = regex.compile(r"(?<!`)(`+)(?!`)[^\n，。；！？]+?(?<!`)\1(?!`)")
 _FENCE = regex.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})")
+_FENCE_HINT = re.compile(r"\n[ \t]{0,3}(?:```|~~~)")  # starts with a literal: found fast
+
+
+def _next_fence(text: str, pos: int) -> regex.Match[str] | None:
+    """``_FENCE.search(text, pos)``, trying only the line starts where a fence may stand."""
+    if pos == 0 or text[pos - 1] == "\n":
+        m = _FENCE.match(text, pos)
+        if m is not None:
+            return m
+    for hint in _FENCE_HINT.finditer(text, pos):
+        m = _FENCE.match(text, hint.start() + 1)
+        if m is not None:
+            return m
+    return None
 
 
 def code_spans(doc: Document) -> list[tuple[int, int]]:
@@ -260,7 +274,7 @@ def code_spans(doc: Document) -> list[tuple[int, int]]:
     if "`" in text or "~~~" in text:
         pos = 0
         while True:
-            m = _FENCE.search(text, pos)
+            m = _next_fence(text, pos)
             block_start = m.start() if m else len(text)
             spans.extend(c.span() for c in _INLINE_CODE.finditer(text, pos, block_start))
             if m is None:

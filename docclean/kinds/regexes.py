@@ -711,6 +711,8 @@ def stdlib_twin(source: str, *, multiline: bool = True) -> re.Pattern[str] | Non
     ``.``, groups, alternatives, greedy and lazy repeats, lookarounds and ``^``/``$``.
     Properties, classes such as ``\\s`` or ``\\d``, inline flags other than ``(?m)``, group
     references, possessive or atomic parts and ``regex``-only syntax give ``None``."""
+    if "(?m)" in source and _first_anchor(source) < source.index("(?m)"):
+        return None  # ``regex`` reads a ``^``/``$`` before a later ``(?m)`` as not multi-line
     source, hoisted = _hoist_flags(source)
     if hoisted.replace("m", "") or _TWIN_SYNTAX.search(source) or _unsupported(source):
         return None
@@ -724,6 +726,14 @@ def stdlib_twin(source: str, *, multiline: bool = True) -> re.Pattern[str] | Non
     if parsed.state.flags & ~(re.MULTILINE | re.UNICODE):
         return None
     return compiled if _twin_items(list(parsed), sre) else None
+
+
+_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|([\^$])", re.S)
+
+
+def _first_anchor(source: str) -> int:
+    """Where the first ``^`` or ``$`` outside a class stands in ``source`` (its length if none)."""
+    return next((m.start() for m in _TOKEN.finditer(source) if m.group(1)), len(source))
 
 
 def _twin_items(items: Any, sre: Any) -> bool:
