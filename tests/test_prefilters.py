@@ -4,6 +4,7 @@ pattern, numbering levels tried at line heads only, and the shared scan for doub
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 import regex
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import docclean
+from docclean.api import default_rules
 from docclean.document import Document
 from docclean.kinds import compile_rule
 from docclean.kinds.regexes import first_chars, run_chars, stdlib_twin
@@ -233,3 +235,83 @@ def test_fence_search_through_hints_matches_a_plain_search(text: str, pos: int) 
     pos = min(pos, len(text))
     plain, hinted = _FENCE.search(text, pos), _next_fence(text, pos)
     assert (plain and (plain.span(), plain.group(1))) == (hinted and (hinted.span(), hinted.group(1)))
+
+def _sentence_hits(matcher: RepetitionMatcher, doc: Document, shared: bool) -> list[tuple[int, int, str]]:
+    hits = matcher.find(doc) if shared else matcher._sentences(doc)
+    return [(h.start, h.end, h.args["match"]) for h in hits]
+
+
+def _sentence_rules() -> list[RepetitionMatcher]:
+    rules = [r for r in default_rules().rules if r.kind == "repetition" and r.params["unit"] == "sentence"]
+    matchers = [RepetitionMatcher(r) for r in rules]
+    for min_len, max_len, ends in ((1, 6, "。！？，、；!?;,"), (2, 12, "。！？!?")):
+        data = {"id": "TS010", "name": "t", "category": "duplicate", "kind": "repetition",
+                "action": "strip", "safety": "safe", "message": "m", "doc": {"summary": "s"},
+                "params": {"unit": "sentence", "min_len": min_len, "max_len": max_len, "ends": ends,
+                           "gap": " \u3000\t"}}
+        matchers.append(RepetitionMatcher(parse_rule(data)))
+    return matchers
+
+
+SENTENCE_MATCHERS = _sentence_rules()
+
+
+def test_sentence_rules_share_the_split() -> None:
+    ids = {m.rule.id for m in SENTENCE_MATCHERS if m.shared}
+    assert {"DU003", "DU004", "DU009"} <= ids
+    doc = Document("加强理论学习，加强理论学习，提高政治站位。" * 3)
+    for matcher in SENTENCE_MATCHERS:
+        list(matcher.find(doc))
+    assert sum(1 for key in doc.cache if key[0] == "sentence-candidates") == 1
+
+
+def test_sentence_lines_find_what_the_whole_scan_finds_on_examples() -> None:
+    from docclean.selftest import parse_marked
+
+    texts = [parse_marked(t.text)[0] for m in SENTENCE_MATCHERS for t in m.rule.tests]
+    assert len(texts) >= 20
+    texts += [
+        "甲乙，丙丁，   甲乙，丙丁，完",  # the longest unit of TS010, three gap characters apart
+        "甲乙，。甲乙，。", "他说：“好。”，好。”，", "“甲乙丙丁戊己。”\n“甲乙丙丁戊己。”",
+        "甲乙丙；丁戊己庚辛壬癸子丑寅；丁戊己庚辛壬癸子丑寅；\r\n",
+    ]
+    for text in texts:
+        for matcher in SENTENCE_MATCHERS:
+            assert _sentence_hits(matcher, Document(text), True) == _sentence_hits(matcher, Document(text), False)
+
+
+CLAUSES = ["甲乙", "丙", "甲乙丙丁戊己", "乙丙丁戊己庚辛", "ab cd", "丁", "x1", "甲乙丙丁戊己庚辛壬癸子丑寅"]
+MARKS = ["。", "，", "！", "？", "；", "、", "!", "?", ";", ",", "。。", "？！", "，，", "，。", "、！", "；。"]
+CLOSES = ["", "", "", "”", "」", "』", "）", ")", "”」"]
+GAPS = ["", "", "", " ", "\u3000", "\t", "  ", "    "]
+OTHER = ["\n", "“", "：", "\r\n"]
+_ENDING = re.compile("[。，！？；、!?;,]+[”」』）)]*")
+
+
+@st.composite
+def sentence_texts(draw: st.DrawFn) -> str:
+    """Clauses with endings, closing quotes and gaps, then stretches ending at an ending written
+    again right after (sometimes after a gap, sometimes changed a little), so that doubled units,
+    near misses and units of many pieces are frequent."""
+    units = st.one_of(st.tuples(st.sampled_from(CLAUSES), st.sampled_from(MARKS), st.sampled_from(CLOSES),
+                                st.sampled_from(GAPS)).map("".join), st.sampled_from(OTHER))
+    text = "".join(draw(st.lists(units, max_size=12)))
+    for _ in range(draw(st.integers(0, 3))):
+        ends = [m.end() for m in _ENDING.finditer(text)]
+        if not ends:
+            break
+        j = draw(st.sampled_from(ends))
+        i = draw(st.integers(max(0, j - 40), j - 1))
+        copy = text[i:j]
+        change = draw(st.integers(-1, len(copy) - 1))
+        if change >= 0:  # a near miss
+            copy = copy[:change] + draw(st.sampled_from(["丙", "，", "", "”"])) + copy[change + 1 :]
+        text = text[:j] + draw(st.sampled_from(GAPS)) + copy + text[j:]
+    return text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(sentence_texts())
+def test_sentence_lines_find_what_the_whole_scan_finds(text: str) -> None:
+    for matcher in SENTENCE_MATCHERS:
+        assert _sentence_hits(matcher, Document(text), True) == _sentence_hits(matcher, Document(text), False)

@@ -30,7 +30,10 @@ copy and its break.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from itertools import accumulate, compress, islice, repeat
+from operator import not_
 
 from ..document import Document
 from ..rules import Rule
@@ -39,6 +42,13 @@ from .regexes import Pattern, compile_patterns, forward_reach
 
 _CLOSERS = "”’」』）)"
 _WORDY = re.compile(r"[\w\u4e00-\u9fff]")
+
+# Sentence rules whose candidate lines are found by one shared split of the text: the ending
+# characters of them all, their closing quotes and gap characters, and their longest unit.
+_SHARED_ENDS: set[str] = set()
+_SHARED_SKIP: set[str] = set(_CLOSERS)
+_SHARED_LONGEST = [0]
+_CROWD = 8  # a piece recurring more often in one stretch marks its lines without pairing
 
 
 class RepetitionMatcher:
@@ -64,6 +74,7 @@ class RepetitionMatcher:
         self.only = [compile_patterns(rule, [u], key="only") for u in only]
         self.ends = str(p.get("ends", "。！？；!?"))
         self.gap = ""
+        self.shared = False  # sentences: scan only the lines the shared split marks
         if self.unit == "phrase":
             chars = p.get("chars", r"[\u4e00-\u9fff]")
             if not 1 <= self.min_len <= self.max_len:
@@ -103,6 +114,7 @@ class RepetitionMatcher:
                 raise ValueError("gap must not hold a line break")
             spaces = f"[{re.escape(gap)}]{{0,3}}" if gap else ""
             self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*({spaces})")
+            self.shared = self._join_shared()
         if self.unit in ("word", "sentence", "line"):
             # Hits depend on their own line only (and, for lines, on the non-blank line before),
             # so ``find_near`` re-checks just the lines the spans touch.
@@ -115,7 +127,11 @@ class RepetitionMatcher:
         elif self.unit == "word":
             yield from self._words(doc)
         elif self.unit == "sentence":
-            yield from self._sentences(doc)
+            if not self.shared:
+                yield from self._sentences(doc)
+                return
+            for lo, hi in self._sentence_lines(doc):
+                yield from self._sentences(doc, lo, hi)
         else:
             yield from self._lines(doc)
 
@@ -272,6 +288,53 @@ class RepetitionMatcher:
                         break
                 f = text.rfind(key, lo, f)
 
+    def _join_shared(self) -> bool:
+        """Whether this rule's sentences can be looked for on the lines that the shared split
+        marks (see ``_sentence_candidates``), joining its characters to those of the split."""
+        ends, skip = set(self.ends), set(_CLOSERS) | set(self.gap)
+        chars = "".join(ends | skip)
+        if (self.min_len < 1 or _WORDY.search(chars) or "\n" in chars or "\r" in chars
+                or ends & skip or ends & _SHARED_SKIP or skip & _SHARED_ENDS):
+            return False
+        _SHARED_ENDS.update(ends)
+        _SHARED_SKIP.update(skip)
+        _SHARED_LONGEST[0] = max(_SHARED_LONGEST[0], self.min_len, self.max_len)
+        return True
+
+    def _sentence_lines(self, doc: Document) -> list[tuple[int, int]]:
+        """The lines that may hold a doubled sentence of this rule, as ``(start, end)`` offsets
+        of their texts (break excluded), sorted; ``_sentences`` over them finds what it finds
+        over the whole text, since a sentence and its copy never leave their line."""
+        text = doc.text
+        key = ("sentence-candidates", "".join(sorted(_SHARED_ENDS)), "".join(sorted(_SHARED_SKIP)),
+               _SHARED_LONGEST[0])
+        found: tuple[list[int], list[tuple[int, int, int]], list[int]] | None = doc.cache.get(key)
+        if found is None:
+            found = doc.cache[key] = _sentence_candidates(text, key[1], key[2], key[3])
+        singles, pairs, crowded = found
+        ends = frozenset(self.ends)
+        # A copy that holds no ending but its last: the piece before the ending must end with
+        # the piece after it, and that ending is one of this rule's.
+        offsets = [o for o in singles if text[o - 1] in ends]
+        # A copy that holds more endings: an ending of this rule stands between the two copies
+        # of a piece, at most the longest unit (and the gap) apart.
+        reach = max(self.min_len, self.max_len) + 3
+        search = re.compile(f"[{re.escape(self.ends)}]").search
+        offsets.extend(a for a, b, size in pairs if b - a <= reach and search(text, a + size, b - 1))
+        offsets.extend(crowded)
+        offsets.sort()
+        lines: list[tuple[int, int]] = []
+        last = -1
+        for o in offsets:
+            if o <= last:
+                continue  # on the line just taken
+            start = text.rfind("\n", 0, o) + 1
+            last = text.find("\n", o)
+            if last < 0:
+                last = len(text)
+            lines.append((start, last))
+        return lines
+
     def _boundary_test(self, text: str, first: int, stop: int) -> Callable[[int], bool]:
         """A test for the offsets where a sentence may end: right after an ending, or after the
         closing quotes that follow one (``self.pattern``'s group 1 and the end of its quotes)."""
@@ -354,3 +417,72 @@ def _period(unit: str) -> int:
     """The length of the shortest unit that ``unit`` repeats (its own length when none)."""
     n = len(unit)
     return next((k for k in range(1, n // 2 + 1) if n % k == 0 and unit[:k] * (n // k) == unit), n)
+
+
+def _sentence_candidates(text: str, ends: str, skip: str, longest: int
+                         ) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
+    """Offsets on the only lines where a sentence rule whose ending characters are among
+    ``ends`` (none of them a letter, digit or Han character, a line break or in ``skip``; its
+    closing quotes and gap characters in ``skip``, none of which is a letter or Han character
+    either) may find a doubled sentence of at most ``longest`` characters: each C-level pass
+    over all pieces, a few Python steps per piece that passes.
+
+    The text is split at each ending character into pieces. A doubled sentence is a unit U
+    with a letter or Han character (min_len >= 1) written twice, the copies at most three gap
+    characters apart, the second starting after an ending, its closing quotes and the gap.
+    Either U holds one run of endings, which then ends its first copy: U = x R y with x
+    holding its letters, so x is a suffix of the piece before R (the piece before the run) and
+    the piece after the first copy's run is closers and gap, then x; so that piece stripped of
+    ``skip`` characters is a suffix of the piece before the run (``singles``: the offset of
+    the piece after the run, whose previous character is the run's last, the ending of the
+    rule; when the run has several characters the piece before is empty, which is marked too).
+    Or U holds two or more runs, so a whole, non-empty piece lies between two of them in each
+    copy: two equal pieces on one line, at most ``longest`` + 3 characters apart, with equal
+    endings around them, the piece before the first ending with the piece before the second
+    stripped as above (``pairs``: both offsets and the piece's length; the rule's ending lies
+    between them). A piece recurring more than ``_CROWD`` times in a stretch marks the lines of
+    all its copies (``crowded``)."""
+    pieces = re.split(f"[{re.escape(ends)}]", text)
+    n = len(pieces)
+    offset = list(accumulate(map((1).__add__, map(len, pieces)), initial=0))
+    tails = map(str.lstrip, islice(pieces, 1, None), repeat(skip))
+    singles = [offset[c] for c in compress(range(1, n), map(str.endswith, pieces, tails))]
+    singles.extend(offset[e + 1] for e in compress(range(n - 1), map(not_, pieces)))
+    singles.sort()
+    # Equal pieces at most ``half`` apart both lie in one stretch: stretch k holds the pieces
+    # that start in [k * width, (k + 1) * width + half).
+    half = longest + 3
+    width = 2 * half
+    found: set[tuple[int, int]] = set()
+    crowded: set[int] = set()
+    for x in range(0, len(text), width):
+        lo, hi = bisect_left(offset, x, 0, n), bisect_left(offset, x + width + half, 0, n)
+        stretch = pieces[lo:hi]
+        last = dict(zip(stretch, range(lo, hi), strict=True))
+        if len(last) == len(stretch):
+            continue
+        where: dict[str, list[int]] = {}
+        for k, piece in enumerate(stretch, lo):
+            if last[piece] != k or piece in where:
+                where.setdefault(piece, []).append(k)
+        for piece, at in where.items():
+            if len(at) < 2 or not piece or "\n" in piece:
+                continue
+            if len(at) > _CROWD:
+                crowded.update(offset[k] for k in at)
+                continue
+            for i, a in enumerate(at):
+                for b in at[i + 1 :]:
+                    if offset[b] - offset[a] > half:
+                        break
+                    found.add((a, b))
+    size_of = pieces.__getitem__
+    pairs = []
+    for a, b in sorted(found):
+        oa, ob = offset[a], offset[b]
+        size = len(size_of(a))
+        if (a > 0 and b + 1 < n and text[oa - 1] == text[ob - 1] and text[oa + size] == text[ob + size]
+                and text.find("\n", oa, ob) < 0 and pieces[a - 1].endswith(pieces[b - 1].lstrip(skip))):
+            pairs.append((oa, ob, size))
+    return singles, pairs, sorted(crowded)
+
