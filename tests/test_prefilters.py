@@ -315,3 +315,17 @@ def sentence_texts(draw: st.DrawFn) -> str:
 def test_sentence_lines_find_what_the_whole_scan_finds(text: str) -> None:
     for matcher in SENTENCE_MATCHERS:
         assert _sentence_hits(matcher, Document(text), True) == _sentence_hits(matcher, Document(text), False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(sentence_texts(), st.integers(1, 30))
+def test_sentence_lines_split_in_small_chunks_find_the_same(text: str, chunk: int) -> None:
+    from docclean.kinds import repetition
+
+    saved = repetition._CHUNK
+    repetition._CHUNK = chunk  # cut after the first line break past every ``chunk`` characters
+    try:
+        for matcher in SENTENCE_MATCHERS:
+            assert _sentence_hits(matcher, Document(text), True) == _sentence_hits(matcher, Document(text), False)
+    finally:
+        repetition._CHUNK = saved

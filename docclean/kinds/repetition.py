@@ -310,7 +310,7 @@ class RepetitionMatcher:
                _SHARED_LONGEST[0])
         found: tuple[list[int], list[tuple[int, int, int]], list[int]] | None = doc.cache.get(key)
         if found is None:
-            found = doc.cache[key] = _sentence_candidates(text, key[1], key[2], key[3])
+            found = doc.cache[key] = _chunked_candidates(text, key[1], key[2], key[3])
         singles, pairs, crowded = found
         ends = frozenset(self.ends)
         # A copy that holds no ending but its last: the piece before the ending must end with
@@ -417,6 +417,29 @@ def _period(unit: str) -> int:
     """The length of the shortest unit that ``unit`` repeats (its own length when none)."""
     n = len(unit)
     return next((k for k in range(1, n // 2 + 1) if n % k == 0 and unit[:k] * (n // k) == unit), n)
+
+
+_CHUNK = 1 << 16  # characters split at a time (cut at a line break), to keep memory low
+
+
+def _chunked_candidates(text: str, ends: str, skip: str, longest: int
+                        ) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
+    """``_sentence_candidates`` of ``text`` worked out on pieces of about ``_CHUNK`` characters
+    cut after line breaks: a doubled sentence never leaves its line, and the pieces of a line
+    are the same whether or not the text around it is split with it."""
+    singles: list[int] = []
+    pairs: list[tuple[int, int, int]] = []
+    crowded: list[int] = []
+    pos = 0
+    while pos < len(text):
+        cut = text.find("\n", pos + _CHUNK)
+        stop = len(text) if cut < 0 else cut + 1
+        s, p, c = _sentence_candidates(text[pos:stop], ends, skip, longest)
+        singles.extend(o + pos for o in s)
+        pairs.extend((a + pos, b + pos, size) for a, b, size in p)
+        crowded.extend(o + pos for o in c)
+        pos = stop
+    return singles, pairs, crowded
 
 
 def _sentence_candidates(text: str, ends: str, skip: str, longest: int
