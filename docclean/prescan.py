@@ -78,7 +78,7 @@ def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
     return found[0][key]
 
 
-CHUNK = 1 << 18  # characters scanned at a time (cut at a line break), to keep memory low
+CHUNK = 1 << 16  # characters scanned at a time (cut at a line break), to keep memory low
 
 
 def _line_numbers(doc: Document, count: int, spans: list[tuple[int, int]]) -> list[set[int]]:
@@ -224,7 +224,8 @@ def _load(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> tuple[lis
         blob = path.read_bytes() if path is not None else b""
     except OSError:
         return None
-    head, digest, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
+    view = memoryview(blob)  # no copies of a database that may be large
+    head, digest, payload = view[: len(_MAGIC)], view[len(_MAGIC) : len(_MAGIC) + 32], view[len(_MAGIC) + 32 :]
     if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
         return None
     try:
