@@ -277,3 +277,14 @@ def test_only_the_newest_compiled_databases_are_kept(tmp_path: Path) -> None:
     prescan._prune(tmp_path)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [f"prescan-{k:02d}.bin" for k in range(4, prescan.KEEP + 4)] + ["regex-1.bin"]
+
+
+def test_the_held_out_junk_lines_are_found_the_same_when_prescanned() -> None:
+    """Reseller lines no rule was written from (tests/data): a gate must not miss them either."""
+    lines = []
+    for path in sorted((Path(__file__).parent / "data").glob("novel-junk*.tsv")):
+        for row in path.read_text(encoding="utf-8").splitlines()[1:]:
+            lines.append(row.split("\t")[-1])
+    assert len(lines) > 500
+    text = "\n".join(lines) + "\n"
+    assert _findings(text, prescanned=True) == _findings(text, prescanned=False)
