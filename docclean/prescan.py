@@ -87,24 +87,30 @@ def _line_numbers(doc: Document, count: int, spans: list[tuple[int, int]]) -> li
     database, fallback = _compiled(count)
     lines: list[set[int]] = [set() for _ in range(count)]
     text = doc.text
-    if database is not None and _has_surrogates(text):  # Hyperscan needs valid UTF-8
-        fallback = {**fallback, **{k: _stdlib(_gates[k]) for k in set(database[2])}}
-    elif database is not None:
-        db, size, owner = database
-        ends: list[list[int]] = [[] for _ in range(size)]
+    if database is not None:
+        db, _size, owner = database
+        events: list[tuple[int, int]] = []
 
         def on_match(expr: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
-            ends[expr].append(end)
+            events.append((end, expr))
 
         for lo, hi in _chunks(text, spans):
-            data = text[lo:hi].encode("utf-8")
+            try:
+                data = text[lo:hi].encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates: Hyperscan needs valid UTF-8, re takes it
+                for key in set(owner):
+                    found = _stdlib(_gates[key]).finditer(text, lo, hi)
+                    lines[key].update(doc.lines.line_of(m.start()) for m in found)
+                continue
             db.scan(data, match_event_handler=on_match)
-            if any(ends):
-                first = doc.lines.line_of(lo)
-                breaks = [m.end() for m in _BREAK.finditer(data)]  # where each later line starts
-                for expr, offsets in enumerate(ends):
-                    lines[owner[expr]].update(first + bisect_right(breaks, e - 1) for e in offsets)
-                    offsets.clear()
+            if events:
+                # Line numbers by counting the breaks before each match's last byte, in order.
+                line, counted = doc.lines.line_of(lo), 0
+                for end, expr in sorted(events):
+                    line += data.count(b"\n", counted, end - 1)
+                    counted = max(counted, end - 1)
+                    lines[owner[expr]].add(line)
+                events.clear()
     for key, pattern in fallback.items():
         for lo, hi in spans:
             lines[key].update(doc.lines.line_of(m.start()) for m in pattern.finditer(text, lo, hi))
@@ -140,17 +146,6 @@ def _carried(doc: Document, count: int, earlier: list[list[tuple[int, int]]],
             shift = 0 if k < 0 else moved.spans[k][1] - edits[k][1]
             lines[key].add(doc.lines.line_of(s0 + shift))
     return lines
-
-
-_BREAK = re.compile(b"\n")
-
-
-def _has_surrogates(text: str) -> bool:
-    """Whether ``text`` holds surrogate code points, which UTF-8 cannot encode."""
-    return not text.isascii() and _SURROGATE.search(text) is not None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _ranges(doc: Document, numbers: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
