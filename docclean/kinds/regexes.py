@@ -335,6 +335,19 @@ def _stdlib_parser() -> Any:
 
 
 def literal_anchors(pattern: Pattern) -> list[Anchor] | None:
+    """Where ``pattern``'s matches can start, relative to literal strings they contain (see
+    ``_literal_anchors``); worked out once per pattern text and flags in a process."""
+    key = (pattern.pattern, int(pattern.flags), "anchors")
+    if key not in _ANALYSES:
+        _ANALYSES[key] = _literal_anchors(pattern)
+    found: list[Anchor] | None = _ANALYSES[key]
+    return None if found is None else list(found)
+
+
+_ANALYSES: dict[tuple[Any, int, str], Any] = {}  # the analyses of patterns, by pattern text and flags
+
+
+def _literal_anchors(pattern: Pattern) -> list[Anchor] | None:
     """Where ``pattern``'s matches can start, relative to literal strings they contain.
 
     Every match contains, for one of the anchors ``(lo, hi, strings, chars)``, an occurrence of
@@ -504,6 +517,15 @@ def _reach(items: Any) -> int | None:
 
 
 def line_confined(pattern: Pattern) -> bool:
+    """``_line_confined(pattern)``, worked out once per pattern text and flags in a process
+    (rules are compiled afresh for every selection of them, their patterns are the same)."""
+    key = (pattern.pattern, int(pattern.flags), "confined")
+    if key not in _ANALYSES:
+        _ANALYSES[key] = _line_confined(pattern)
+    return bool(_ANALYSES[key])
+
+
+def _line_confined(pattern: Pattern) -> bool:
     """True when no match of ``pattern`` reads past a ``\\n``: nothing it consumes or looks at
     around can be a line break, and its only anchors are line starts and ends (multi-line
     ``^``/``$``) and word boundaries. Such a pattern finds in a line what it finds there in any
