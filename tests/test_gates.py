@@ -288,3 +288,18 @@ def test_the_held_out_junk_lines_are_found_the_same_when_prescanned() -> None:
     assert len(lines) > 500
     text = "\n".join(lines) + "\n"
     assert _findings(text, prescanned=True) == _findings(text, prescanned=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "THE", "so", "\u017fo", "is", "\u0130s", "\u0131s", "kin", "\u212ain",
+                                 " ", "  ", "\t", "\n", "，", "中文", "a1", "x"]), max_size=30).map("".join))
+def test_doubled_words_are_found_the_same_when_prescanned(text: str) -> None:
+    """The doubled-word rule reads letters case-insensitively (ſ is s, K is k): its gate too."""
+    assert _findings(text, prescanned=True) == _findings(text, prescanned=False)
+
+
+def test_doubled_words_with_folded_letters_are_found_when_prescanned() -> None:
+    text = "we saw the the sea\nthe \u212ain kin here\n"
+    found = _findings(text, prescanned=True)
+    assert [f[0] for f in found] == ["DU005", "DU005"]
+    assert found == _findings(text, prescanned=False)

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate, compress, islice, repeat
 from operator import not_
 
+from .. import prescan
 from ..document import Document
 from ..rules import Rule
 from . import Hit
@@ -120,12 +121,23 @@ class RepetitionMatcher:
             # so ``find_near`` re-checks just the lines the spans touch.
             self.local_window = 1
 
+    def register_gates(self) -> None:
+        """Doubled words: register the gate of the lines where a word can be doubled (see
+        ``prescan``): a word followed by spaces and a word with the same first letter."""
+        if self.unit == "word" and _WORD_GATE_KEY[0] < 0:
+            _WORD_GATE_KEY[0] = prescan.register(_word_gate())
+
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
         if self.unit == "phrase":
             yield from self._phrases(doc)
         elif self.unit == "word":
-            yield from self._words(doc)
+            lines = None
+            if len(doc.text) >= prescan.MIN_SIZE:
+                self.register_gates()
+                lines = prescan.gated_lines(doc, _WORD_GATE_KEY[0])
+            for lo, hi in [(0, len(doc.text))] if lines is None else lines:
+                yield from self._words(doc, lo, hi)
         elif self.unit == "sentence":
             if not self.shared:
                 yield from self._sentences(doc)
@@ -400,6 +412,19 @@ class RepetitionMatcher:
                 if not self._fine(body) and not self._excused(text, ln.start, ln.end):
                     yield Hit(ln.start, ln.next, "", {"match": text[ln.start : ln.end], "unit": body})
             prev = body
+
+
+_WORD_GATE_KEY = [-1]  # the prescan key of ``_word_gate``, once registered
+
+
+def _word_gate() -> tuple[str, ...]:
+    """For each letter, a word starting with it, spaces, and a word starting with it again, as
+    the doubled-word pattern (case-insensitive ``[A-Za-z]``) reads letters: with the non-ASCII
+    letters that fold to ASCII ones (ſ, K, İ, ı)."""
+    folds = {"s": "ſ", "k": "\u212a", "i": "\u0130\u0131"}
+    letters = "A-Za-z\u017f\u212a\u0130\u0131"
+    return tuple(f"[{c}{c.upper()}{folds.get(c, '')}][{letters}]*[ \t]+[{c}{c.upper()}{folds.get(c, '')}]"
+                 for c in "abcdefghijklmnopqrstuvwxyz")
 
 
 def _covers(pattern: Pattern, text: str, start: int, end: int) -> bool:
