@@ -2,9 +2,10 @@
 
 A marked span matches a finding of the rule whose span, without its trailing line break and
 white space, is the same. A test without markers must produce no finding of the rule. Examples of
-``pattern`` and ``line-score`` rules are also run through a prescan (see ``prescan``), which must change nothing: a
-gate that misses a line where the rule matches shows here. Rules run
-with every other rule switched off (rules they read scores from still provide them).
+``pattern``, ``line-score`` and ``repetition`` rules are also run through a prescan (see
+``prescan``), which must change nothing: a gate that misses a line where the rule matches shows
+here. Rules run with every other rule switched off (rules they read scores from still provide
+them).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _run_test(rule: Rule, only: RuleSet, test: RuleTest) -> str | None:
     want = sorted(expected)
     if got != want:
         return f"reported {_show(plain, got)}, expected {_show(plain, want)}"
-    if rule.kind in ("pattern", "line-score"):  # the same findings when scanning only gated lines
+    if rule.kind in ("pattern", "line-score", "repetition"):  # the same when scanning only gated lines
         with prescan.always():
             gated = engine.run(plain, only, mode=FixMode.SAFE, max_removal=1.0)
         if gated.findings != result.findings:

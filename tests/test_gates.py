@@ -303,3 +303,21 @@ def test_doubled_words_with_folded_letters_are_found_when_prescanned() -> None:
     found = _findings(text, prescanned=True)
     assert [f[0] for f in found] == ["DU005", "DU005"]
     assert found == _findings(text, prescanned=False)
+
+
+def test_a_repetition_gate_is_for_short_phrase_units_and_checked() -> None:
+    def rule(params: dict[str, object]) -> object:
+        data = {"id": "TS906", "name": "t", "category": "duplicate", "kind": "repetition", "action": "flag",
+                "message": "m", "doc": {"summary": "s"}, "params": params}
+        return compile_rule(parse_rule(data))
+
+    with pytest.raises(RuleError, match="phrase units shorter than three"):
+        rule({"unit": "sentence", "gate": ["。"]})
+    with pytest.raises(RuleError, match="phrase units shorter than three"):
+        rule({"unit": "phrase", "min_len": 3, "max_len": 6, "gate": ["好"]})
+    with pytest.raises(RuleError, match="may read past a line break"):
+        rule({"unit": "phrase", "min_len": 1, "max_len": 1, "chars": "的", "gate": ["的\\n"]}).register_gates()  # type: ignore[attr-defined]
+    ok = rule({"unit": "phrase", "min_len": 1, "max_len": 1, "chars": "的", "gate": ["的的"]})
+    ok.register_gates()  # type: ignore[attr-defined]
+    with prescan.always():
+        assert [h.start for h in ok.find(Document("好的\n他的的书\n"))] == [4]  # type: ignore[attr-defined]

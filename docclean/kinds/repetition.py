@@ -39,6 +39,7 @@ from .. import prescan
 from ..document import Document
 from ..rules import Rule
 from . import Hit
+from .anchored import checked_gate, declared_gate
 from .regexes import Pattern, compile_patterns, forward_reach
 
 _CLOSERS = "”’」』）)"
@@ -116,16 +117,23 @@ class RepetitionMatcher:
             spaces = f"[{re.escape(gap)}]{{0,3}}" if gap else ""
             self.pattern = re.compile(rf"([{re.escape(self.ends)}]+)[{_CLOSERS}]*({spaces})")
             self.shared = self._join_shared()
+        self._declared_gate = declared_gate(rule, p.get("gate"), "gate")
+        if self._declared_gate is not None and (self.unit != "phrase" or self.starts is not None):
+            raise ValueError("a gate is for phrase units shorter than three characters")
+        self._gate = -1  # the prescan key of the declared gate, once registered
         if self.unit in ("word", "sentence", "line"):
             # Hits depend on their own line only (and, for lines, on the non-blank line before),
             # so ``find_near`` re-checks just the lines the spans touch.
             self.local_window = 1
 
     def register_gates(self) -> None:
-        """Doubled words: register the gate of the lines where a word can be doubled (see
-        ``prescan``): a word followed by spaces and a word with the same first letter."""
+        """Register the gates of this rule with the prescan (see ``prescan``): for doubled
+        words, the lines where a word is followed by spaces and a word with the same first
+        letter; for phrases, the rule's declared ``gate``."""
         if self.unit == "word" and _WORD_GATE_KEY[0] < 0:
             _WORD_GATE_KEY[0] = prescan.register(_word_gate())
+        if self._declared_gate is not None and self._gate < 0:
+            self._gate = prescan.register(checked_gate(self.rule, self._declared_gate, self.pattern, "gate"))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
@@ -189,16 +197,21 @@ class RepetitionMatcher:
                 pos = m.end()
                 yield self._phrase_hit(m)
             return
-        pos = 0
-        while True:
-            m = self.pattern.search(text, pos)
-            if m is None:
-                return
-            if not self._accepted(text, m):
-                pos = m.start() + 1
-                continue
-            pos = m.end()
-            yield self._phrase_hit(m)
+        lines = None
+        if self._declared_gate is not None and len(text) >= prescan.MIN_SIZE:
+            self.register_gates()
+            lines = prescan.gated_lines(doc, self._gate)
+        for lo, hi in [(0, len(text))] if lines is None else lines:
+            pos = lo
+            while True:
+                m = self.pattern.search(text, pos, hi)
+                if m is None:
+                    break
+                if not self._accepted(text, m):
+                    pos = m.start() + 1
+                    continue
+                pos = m.end()
+                yield self._phrase_hit(m)
 
     def _past_periodic(self, m: re.Match[str]) -> int:
         """Where to go on after rejecting ``m``. When its unit repeats a shorter one (哈哈哈…,
