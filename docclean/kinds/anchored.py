@@ -85,8 +85,9 @@ def anchored(rule: Rule, pattern: Pattern, plan: AnchorPlan, text: str, budget: 
     Occurrences of the anchor strings are found left to right (overlapping ones too); at each,
     the allowed starts not tried yet are tried in order with ``match``: the first start where the
     pattern matches is where ``finditer`` would find its next match, since no match starts
-    anywhere else. The scan then goes on from the match's end."""
-    search = plan.finder.search
+    anywhere else. The scan then goes on from the match's end. With ``lines``, occurrences are
+    looked for only inside them."""
+    search = plan.finder.search if lines is None else _searcher(plan.finder, lines)
     line_anchor = plan.hi == LINE_START
     tried = pos  # every start below this has been tried, or lies before ``pos``
     last_end = pos
