@@ -83,10 +83,10 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
     if len(doc.text) >= prescan.MIN_SIZE:
-        # Register every rule's gate first (disabled ones too: a selection of the same rules
-        # then shares the same gates), so that one prescan of the text serves them all.
+        # Register every enabled rule's gate first, so that one prescan of the text serves them
+        # all (disabled copies of the rules, made for every numbering pass, are not compiled).
         for rule in ruleset.rules:
-            register = getattr(compile_rule(rule), "register_gates", None)
+            register = getattr(compile_rule(rule), "register_gates", None) if rule.enabled else None
             if register is not None:
                 register()
     for order, rule in enumerate(ruleset.rules):

@@ -16,6 +16,7 @@ import marshal
 import os
 import re
 import tempfile
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +79,7 @@ def gated_lines(doc: Document, key: int) -> list[tuple[int, int]] | None:
     return found[0][key]
 
 
+_SCAN_LOCK = threading.Lock()  # a database's scratch space serves one scan at a time
 CHUNK = 1 << 16  # characters scanned at a time (cut at a line break), to keep memory low
 
 
@@ -102,7 +104,8 @@ def _line_numbers(doc: Document, count: int, spans: list[tuple[int, int]]) -> li
                     found = _stdlib(_gates[key]).finditer(text, lo, hi)
                     lines[key].update(doc.lines.line_of(m.start()) for m in found)
                 continue
-            db.scan(data, match_event_handler=on_match)
+            with _SCAN_LOCK:
+                db.scan(data, match_event_handler=on_match)
             if events:
                 # Line numbers by counting the breaks before each match's last byte, in order.
                 line, counted = doc.lines.line_of(lo), 0
@@ -295,7 +298,9 @@ def literal_occurrences(text: str, strings: tuple[str, ...]) -> list[int] | None
             add(base + (end >> 2) - lengths[expr])
 
     for base in range(0, len(text), CHUNK):
-        db.scan(text[base : base + CHUNK + reach].encode("utf-32-le", "surrogatepass"), match_event_handler=on_match)
+        data = text[base : base + CHUNK + reach].encode("utf-32-le", "surrogatepass")
+        with _SCAN_LOCK:
+            db.scan(data, match_event_handler=on_match)
     return sorted({p for p in found if p >= 0})
 
 

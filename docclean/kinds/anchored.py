@@ -141,6 +141,11 @@ def checked_gate(rule: Rule, gate: tuple[str, ...], pattern: Pattern, key: str) 
             raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in '{key}': {exc}") from None
         if not line_confined(compiled):
             raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may read past a line break")
+        if re._parser.parse(source, re.MULTILINE).getwidth()[0] == 0:  # type: ignore[attr-defined]
+            raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may match nothing at all")
+        if "{," in source or "(?i" in source:
+            raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r}: write case variants and "
+                            "repeat counts out ({0,n}, [Xx]); the prescan reads them differently")
     if not line_confined(pattern):
         raise RuleError(f"{rule.path}: rule {rule.id}: a '{key}' needs patterns that never read past a "
                         "line break")
