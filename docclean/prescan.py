@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import re
-import tempfile
 import threading
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -218,13 +216,8 @@ def _store_path(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Pat
 
 def _load(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> tuple[list[int], Any] | None:
     path = _store_path(hyperscan, gates, flags)
-    try:
-        blob = path.read_bytes() if path is not None else b""
-    except OSError:
-        return None
-    view = memoryview(blob)  # no copies of a database that may be large
-    head, digest, payload = view[: len(_MAGIC)], view[len(_MAGIC) : len(_MAGIC) + 32], view[len(_MAGIC) + 32 :]
-    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+    payload = regexcache.read_blob(path, _MAGIC) if path is not None else None
+    if payload is None:
         return None
     try:
         taken, data = marshal.loads(payload)
@@ -242,19 +235,10 @@ def _store(hyperscan: Any, gates: list[tuple[str, ...]], flags: int, taken: list
         return
     try:
         payload = marshal.dumps((taken, bytes(hyperscan.dumpb(db)) if db is not None else b""))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prescan-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            Path(tmp).replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            raise
-        _prune(path.parent)
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return
+    if regexcache.write_blob(path, _MAGIC, payload):
+        _prune(path.parent)
 
 
 KEEP = 16  # compiled databases kept; older ones (other rule sets) are deleted

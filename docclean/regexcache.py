@@ -77,21 +77,8 @@ def save() -> None:
     if len(_loaded) > MAX_ENTRIES:  # rule files come and go: drop what this run did not use
         for key in [k for k in _loaded if k not in _used]:
             del _loaded[key]
-    payload = marshal.dumps(_loaded)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            Path(tmp).replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            raise
-    except OSError:
-        return
-    _added = False
+    if write_blob(path, _MAGIC, marshal.dumps(_loaded)):
+        _added = False
 
 
 def _cache() -> dict[tuple[str, int], tuple[Any, ...]]:
@@ -102,17 +89,43 @@ def _cache() -> dict[tuple[str, int], tuple[Any, ...]]:
 
 
 def _read(path: Path | None) -> dict[tuple[str, int], tuple[Any, ...]]:
-    if path is None:
-        return {}
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return {}
-    head, digest, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
-    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+    payload = read_blob(path, _MAGIC) if path is not None else None
+    if payload is None:
         return {}
     try:
         data = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def write_blob(path: Path, magic: bytes, payload: bytes) -> bool:
+    """Write ``magic``, the SHA-256 of ``payload`` and ``payload`` to ``path`` atomically (a
+    temporary file, then a rename); False when the folder cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(magic + hashlib.sha256(payload).digest() + payload)
+            Path(tmp).replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def read_blob(path: Path, magic: bytes) -> memoryview | None:
+    """The payload ``write_blob`` wrote to ``path`` (without copying it), or ``None`` when the
+    file is missing, foreign or damaged."""
+    try:
+        view = memoryview(path.read_bytes())
+    except OSError:
+        return None
+    head, digest, payload = view[: len(magic)], view[len(magic) : len(magic) + 32], view[len(magic) + 32 :]
+    if head != magic or hashlib.sha256(payload).digest() != digest:
+        return None
+    return payload

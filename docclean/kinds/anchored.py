@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from ..errors import RuleError
 from ..rules import Rule
-from .regexes import LINE_START, Pattern, finditer, line_confined, literal_anchor
+from .regexes import LINE_START, Pattern, finditer, line_confined, literal_anchor, match
 
 # A plain scan is used when anchor strings occur more often than once per this many characters.
 SPARSE = 200
@@ -103,7 +103,7 @@ def anchored(rule: Rule, pattern: Pattern, plan: AnchorPlan, text: str, budget: 
         else:
             starts = range(max(p - plan.hi, tried), p - plan.lo + 1)
         for s in starts:
-            m = _match(rule, pattern, text, s, end, budget)
+            m = match(rule, pattern, text, s, budget, end)
             if m is None:
                 continue
             if m.end() == s:  # an empty match: finditer's own rules for those take over
@@ -171,15 +171,3 @@ def _searcher(finder: re.Pattern[str], lines: list[tuple[int, int]]) -> Any:
         return None
 
     return search
-
-
-def _match(rule: Rule, pattern: Pattern, text: str, pos: int, end: int, budget: float) -> Any:
-    if isinstance(pattern, re.Pattern):
-        return pattern.match(text, pos, end)
-    try:
-        return pattern.match(text, pos, end, timeout=budget)
-    except TimeoutError:
-        raise RuleError(
-            f"rule {rule.id} ({rule.path}): regex matching took longer than {budget:.0f} s; "
-            "simplify the pattern"
-        ) from None
