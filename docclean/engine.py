@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import prescan
+from . import prescan, regexcache
 from .document import Document
 from .edits import EditMap
 from .errors import RemovalLimitError, RuleError
@@ -337,6 +337,7 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
             current = apply_edits(text, edits)
     if judge_after:
         cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen)
+    regexcache.save()  # keep what the rules worked out about their patterns for the next run
     removed = sum(e - s - len(r) for s, e, r in edits)
     if text and removed / len(text) > max_removal:
         raise RemovalLimitError(removed / len(text), max_removal)

@@ -3,7 +3,8 @@ spend most of its start-up parsing the rule packs' regexes again.
 
 ``regex`` parses patterns in Python (slow) and builds them in C (fast); a compiled pattern can be
 rebuilt from its compiled form without parsing (that is how ``regex`` pickles patterns). The
-cache keeps those forms in one file per ``regex`` and Python version under
+cache keeps those forms, and other results worked out from patterns (``remember``), in one
+file per ``regex`` and Python version under
 ``$DOCCLEAN_CACHE_DIR`` (default ``$XDG_CACHE_HOME/docclean`` or ``~/.cache/docclean``); set
 ``DOCCLEAN_NO_CACHE=1`` to neither read nor write it. The file is written atomically and checked
 by its digest when read; anything unexpected is ignored and the patterns are compiled afresh.
@@ -24,8 +25,8 @@ import regex
 
 _MAGIC = b"docclean-regex-cache-1\n"
 MAX_ENTRIES = 5000  # beyond this, the cache is rewritten with this run's patterns only
-_loaded: dict[tuple[str, int], tuple[Any, ...]] | None = None
-_used: set[tuple[str, int]] = set()
+_loaded: dict[tuple[Any, ...], Any] | None = None  # (source, flags) → compiled form; other keys: see ``remember``
+_used: set[tuple[Any, ...]] = set()
 _added = False
 
 
@@ -67,6 +68,27 @@ def compile_regex(source: str, flags: int) -> Any:
     return pattern
 
 
+MISSING = object()
+
+
+def recall(key: tuple[Any, ...]) -> Any:
+    """What ``remember(key, …)`` kept, in this run or an earlier one; ``MISSING`` when nothing."""
+    _used.add(key)
+    return _cache().get(key, MISSING)
+
+
+def remember(key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` (anything ``marshal`` writes) under ``key`` for later runs."""
+    global _added
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return
+    _cache()[key] = value
+    _used.add(key)
+    _added = True
+
+
 def save() -> None:
     """Write the cache when patterns were added since it was read (quietly does nothing when the
     folder cannot be written)."""
@@ -81,14 +103,14 @@ def save() -> None:
         _added = False
 
 
-def _cache() -> dict[tuple[str, int], tuple[Any, ...]]:
+def _cache() -> dict[tuple[Any, ...], Any]:
     global _loaded
     if _loaded is None:
         _loaded = _read(cache_file())
     return _loaded
 
 
-def _read(path: Path | None) -> dict[tuple[str, int], tuple[Any, ...]]:
+def _read(path: Path | None) -> dict[tuple[Any, ...], Any]:
     payload = read_blob(path, _MAGIC) if path is not None else None
     if payload is None:
         return {}

@@ -104,3 +104,37 @@ def test_a_full_cache_keeps_only_what_the_run_used(fresh: Path, monkeypatch: pyt
     regexcache.compile_regex("(?:新的)规则", regex.V0)
     regexcache.save()
     assert set(regexcache._read(fresh)) == {("(?:新的)规则", int(regex.V0))}
+
+
+def test_analyses_of_patterns_come_back_from_the_cache(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean.kinds import regexes
+
+    monkeypatch.setattr(regexes, "_ANALYSES", {})
+    pattern = regexcache.compile_regex(r"(?:加|添加)(?:微信|VX)[:：]?\w+", regex.V0)
+    anchors = regexes.literal_anchors(pattern)
+    assert anchors is not None and any("加微信" in a[2] for a in anchors)
+    assert regexes.line_confined(pattern)
+    regexcache.save()
+    monkeypatch.setattr(regexcache, "_loaded", None)  # as in a new process
+    monkeypatch.setattr(regexes, "_ANALYSES", {})
+
+    def not_again(pattern: object) -> None:
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(regexes, "_literal_anchors", not_again)
+    monkeypatch.setattr(regexes, "_line_confined", not_again)
+    assert regexes.literal_anchors(pattern) == anchors
+    assert regexes.line_confined(pattern) is True
+
+
+def test_stored_analyses_belong_to_one_version_of_the_code(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean.kinds import regexes
+
+    pattern = regexcache.compile_regex(r"下载后可编辑", regex.V0)
+    key = (pattern.pattern, int(pattern.flags), "confined")
+    regexcache.remember(("analysis", regexes._analysis_version(), *key), False)  # a planted verdict
+    monkeypatch.setattr(regexes, "_ANALYSES", {})
+    assert regexes.line_confined(pattern) is False  # read back, not worked out
+    monkeypatch.setattr(regexes, "_ANALYSES", {})
+    monkeypatch.setattr(regexes, "_CODE", ["another version"])
+    assert regexes.line_confined(pattern) is True  # another version of the code works it out afresh

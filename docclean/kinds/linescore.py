@@ -300,7 +300,7 @@ class LineScorer:
                 spans = [(0, len(text))] if lines is None else lines
                 starts = [m.start() for a, b in spans for m in finditer(self.rule, sig.pattern, text, budget, a, b)]
             self._add(doc, found, n, starts)
-        if scan.finder is None:
+        if not scan.strings:
             return found
         # Signals whose matches can be carried over from an earlier document need no anchors.
         carried: dict[int, list[int]] = {}
@@ -516,11 +516,18 @@ class _ScanPlan:
         for s in by_string:
             sizes.setdefault(s[0], set()).add(len(s))
         self.sizes = {ch: tuple(sorted(v, reverse=True)) for ch, v in sizes.items()}
-        # One scan finds every anchor string: a trie-shaped alternation (much faster in ``re``
-        # than a flat one). Occurrences that start inside another are looked up one by one.
-        self.finder = re.compile(_trie(sorted(by_string))) if by_string else None
+        # Occurrences that start inside another are looked up one by one.
+        self._finder: re.Pattern[str] | None = None
         self.overlapping = _overlapping(list(by_string))
         self._finders: list[re.Pattern[str]] | None = None
+
+    @property
+    def finder(self) -> re.Pattern[str] | None:
+        """One regex for every anchor string: a trie-shaped alternation (much faster in ``re``
+        than a flat one); compiled when first needed (the prescan finds them without it)."""
+        if self._finder is None and self.strings:
+            self._finder = re.compile(_trie(list(self.strings)))
+        return self._finder
 
     def finders(self, sample: str) -> list[re.Pattern[str]]:
         """The anchor strings split by first character over a few tries, which find them
@@ -600,11 +607,11 @@ def _scanned_occurrences(text: str, scan: _ScanPlan) -> list[int]:
     """Every occurrence, found in one scan. Occurrences may start inside another; then every
     offset the scan's matches cover is listed (looking up those where nothing starts finds
     nothing, which is quicker than weeding them out here)."""
-    assert scan.finder is not None
     if len(text) >= prescan.MIN_SIZE:
         native = prescan.literal_occurrences(text, scan.strings)
         if native is not None:
             return native
+    assert scan.finder is not None
     finders = [scan.finder] if len(text) < SPLIT_TEXT else scan.finders(text[:SAMPLE])
     found: list[int] = []
     for finder in finders:

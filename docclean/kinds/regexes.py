@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 from collections.abc import Iterator, Sequence
@@ -11,7 +12,7 @@ from typing import Any
 import regex
 
 from ..errors import RuleError
-from ..regexcache import compile_regex
+from ..regexcache import MISSING, compile_regex, recall, remember
 from ..rules import Rule, bundled_rules_dir
 
 Pattern = Any  # regex.Pattern[str] | re.Pattern[str]
@@ -337,14 +338,33 @@ def _stdlib_parser() -> Any:
 def literal_anchors(pattern: Pattern) -> list[Anchor] | None:
     """Where ``pattern``'s matches can start, relative to literal strings they contain (see
     ``_literal_anchors``); worked out once per pattern text and flags in a process."""
-    key = (pattern.pattern, int(pattern.flags), "anchors")
-    if key not in _ANALYSES:
-        _ANALYSES[key] = _literal_anchors(pattern)
-    found: list[Anchor] | None = _ANALYSES[key]
+    found: list[Anchor] | None = _analysis(pattern, "anchors", _literal_anchors)
     return None if found is None else list(found)
 
 
 _ANALYSES: dict[tuple[Any, int, str], Any] = {}  # the analyses of patterns, by pattern text and flags
+_CODE: list[str] = []  # a digest of this module, which the stored analyses depend on
+
+
+def _analysis(pattern: Pattern, kind: str, analyse: Any) -> Any:
+    """``analyse(pattern)``, worked out once per pattern text and flags: in this process, and,
+    through the regex cache (see ``regexcache``), once per version of this module."""
+    key = (pattern.pattern, int(pattern.flags), kind)
+    if key in _ANALYSES:
+        return _ANALYSES[key]
+    stored_key = ("analysis", _analysis_version(), *key)
+    found = recall(stored_key)
+    if found is MISSING:
+        found = analyse(pattern)
+        remember(stored_key, found)
+    _ANALYSES[key] = found
+    return found
+
+
+def _analysis_version() -> str:
+    if not _CODE:
+        _CODE.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16])
+    return _CODE[0]
 
 
 def _literal_anchors(pattern: Pattern) -> list[Anchor] | None:
@@ -519,10 +539,7 @@ def _reach(items: Any) -> int | None:
 def line_confined(pattern: Pattern) -> bool:
     """``_line_confined(pattern)``, worked out once per pattern text and flags in a process
     (rules are compiled afresh for every selection of them, their patterns are the same)."""
-    key = (pattern.pattern, int(pattern.flags), "confined")
-    if key not in _ANALYSES:
-        _ANALYSES[key] = _line_confined(pattern)
-    return bool(_ANALYSES[key])
+    return bool(_analysis(pattern, "confined", _line_confined))
 
 
 def _line_confined(pattern: Pattern) -> bool:
