@@ -52,8 +52,6 @@ KNOWN_MISSES: dict[str, str] = {
         "a capitalised second copy is taken for a name or title (OLE OLE in a song title)",
     "duplicate/phrase: 要持续深化“放管服”改革“放管服”改革。":
         "engine: a doubled phrase is made of Chinese characters only, quotes inside end it",
-    "boilerplate/contact: 资料群：四九八七六五四三二（备注来意）":
-        "a line ending in a bracketed note is left to the inline-ad rule, which knows no 备注来意",
     "boilerplate/ad: 专业代写各类公文、讲话稿、总结报告":
         "a line ending in 报告 is taken for a title",
     "duplicate/sentence: 特此通知。特此通知。":
