@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import regex
@@ -18,7 +20,7 @@ from docclean.api import default_rules
 from docclean.document import Document
 from docclean.errors import RuleError
 from docclean.kinds import compile_rule
-from docclean.kinds.anchored import anchor_plan, anchored
+from docclean.kinds.anchored import anchor_plan, anchored, checked_gate
 from docclean.kinds.pattern import PatternMatcher
 from docclean.rules import RuleSet, parse_rule
 from docclean.selftest import check_rule, parse_marked
@@ -321,3 +323,279 @@ def test_a_repetition_gate_is_for_short_phrase_units_and_checked() -> None:
     ok.register_gates()  # type: ignore[attr-defined]
     with prescan.always():
         assert [h.start for h in ok.find(Document("好的\n他的的书\n"))] == [4]  # type: ignore[attr-defined]
+
+
+# Regression tests for the gates' fixes: case variants, refused gate syntax, threads, disabled
+# rules, and the cache files that keep compiled databases.
+
+FILLER = "".join(f"第{i}次会议讨论了社区绿化和停车管理的具体安排，居民代表发表了意见。\n" for i in range(1, 600))
+
+
+def _deep(line: str) -> tuple[str, int]:
+    """``line`` (with its break) in the middle of a text long enough to be prescanned, and its offset."""
+    head = FILLER[: FILLER.index("\n", len(FILLER) // 2) + 1]
+    text = head + line + FILLER[len(head) :]
+    assert len(text) >= prescan.MIN_SIZE
+    return text, len(head)
+
+
+@pytest.mark.parametrize("ad", ["（VİP专享）", "【VİP专享版】", "〔VİP专享〕"])
+def test_an_inline_ad_with_a_dotted_capital_i_is_found_when_prescanned(
+        ad: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """BP005 reads "vip" case-insensitively, so VİP (U+0130) is one: its gate must let it through."""
+    line = f"居民委员会应当遵守居民会议作出的决议。{ad}\n"
+    alone = _findings(line, prescanned=False)
+    assert [(f[0], f[1], f[2]) for f in alone] == [("BP005", 19, 19 + len(ad))]
+    text, offset = _deep(line)
+    shifted = [(f[0], f[1] + offset, f[2] + offset, *f[3:]) for f in alone]  # type: ignore[operator]
+    assert _findings(text, prescanned=True) == shifted
+    monkeypatch.setattr(prescan, "MIN_SIZE", len(text) + 1)  # no prescan: every line scanned
+    assert _findings(text, prescanned=False) == shifted
+
+
+def _rule_file(folder: Path, gate: str) -> Path:
+    """A user's rule file: one rule that strips a made-up site's note, with ``gate`` declared."""
+    path = folder / "house.toml"
+    path.write_text(
+        "[[rules]]\nid = 'ZZ101'\nname = 'house-note'\ncategory = 'boilerplate'\nkind = 'pattern'\n"
+        "action = 'strip'\nsafety = 'safe'\nmessage = 'house note'\n"
+        "doc = { summary = 's', why = 'w', example = 'e', instead = 'i', fix_safety = 'f' }\n"
+        f"params = {{ patterns = ['（星河文档网[^）\\n]{{0,8}}）'], gate = ['{gate}'] }}\n"
+        "tests = [ { text = '正文。⟦（星河文档网出品）⟧\\n', fixed = '正文。\\n' }, { text = '正文。\\n' } ]\n",
+        encoding="utf-8")
+    return path
+
+
+REFUSED_GATES = [("星*", "may match nothing at all"), ("(?:星河)?", "may match nothing at all"),
+                 ("星{,3}河", "write case variants and repeat counts out"),
+                 ("(?i)星河", "write case variants and repeat counts out"),
+                 ("(?i:星河)", "write case variants and repeat counts out")]
+
+
+@pytest.mark.parametrize(("gate", "message"), REFUSED_GATES)
+def test_a_gate_hyperscan_would_read_differently_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], gate: str, message: str) -> None:
+    """Hyperscan reports no empty matches, reads {,n} as literal text and (?i) differently from
+    ``re``: such a gate would let a different set of lines through, so it is an error."""
+    from docclean.cli import main
+
+    rules = _rule_file(tmp_path, gate)
+    ruleset = docclean.load_rules(rules)
+    with pytest.raises(RuleError) as err:  # the rule's self-test (docclean rules test)
+        check_rule(ruleset.get("ZZ101"), ruleset)
+    assert message in str(err.value) and "ZZ101" in str(err.value) and f"gate {gate!r}" in str(err.value)
+    assert str(rules) in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(RuleError, match="ZZ101"):  # a text long enough to be prescanned
+        docclean.clean(FILLER + "正文。（星河文档网出品）\n", rules=ruleset, max_removal=1.0)
+    doc = tmp_path / "long.txt"
+    doc.write_text(FILLER, encoding="utf-8")
+    assert main(["check", "--rules", str(rules), str(doc)]) == 2
+    captured = capsys.readouterr()
+    errors = [line for line in (captured.out + captured.err).splitlines() if message in line]
+    assert len(errors) == 1 and "ZZ101" in errors[0] and "gate" in errors[0]
+
+
+def test_a_proper_gate_is_accepted(tmp_path: Path) -> None:
+    ruleset = docclean.load_rules(_rule_file(tmp_path, "星河文档网"))
+    assert check_rule(ruleset.get("ZZ101"), ruleset) == []
+    text, offset = _deep("正文。（星河文档网出品）\n")
+    result = docclean.clean(text, rules=ruleset, max_removal=1.0)
+    assert [(f.rule, f.start - offset, f.end - offset) for f in result.findings] == [("ZZ101", 3, 12)]
+    assert result.text == text.replace("（星河文档网出品）", "")
+
+
+@pytest.mark.parametrize(("gate", "message"), REFUSED_GATES)
+def test_checked_gate_refuses_what_hyperscan_reads_differently(gate: str, message: str) -> None:
+    matcher = _pattern_rule({"patterns": ["星河文档网"], "gate": [gate]})
+    with pytest.raises(RuleError, match=re.escape(message)):
+        matcher.gate_key()
+    ok = ("星河", "文档{0,3}网", "[Vv][Iiİı][Pp]")
+    assert checked_gate(matcher.rule, ok, matcher.pattern, "gate") == ok
+
+
+JUNK = ["居民委员会应当遵守居民会议作出的决议。（本文由墨香范文整理）", "更多范文请关注公众号【学海资料站】",
+        "工会组织依法维护职工的年休假权利。（更多范文请加微信：fw2024）", "对X家企业开展排查，确保各项工作落实到位。",
+        "我们要清楚地认识清楚地认识到问题所在。", "本课重点是比例的意义。🎁想要配套习题的私信我"]
+
+
+def test_threads_cleaning_long_texts_at_once_get_what_one_at_a_time_gives() -> None:
+    """Long texts share the prescan's compiled database (and its scratch space) across threads."""
+    if prescan._hyperscan() is None:  # pragma: no cover - platforms without a hyperscan wheel
+        pytest.skip("hyperscan is not installed")
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = FILLER.splitlines(keepends=True)
+    texts = []
+    for k in range(6):  # junk at other places in each text
+        mixed = list(lines)
+        for j, junk in enumerate(JUNK[k:] + JUNK[:k]):
+            mixed.insert(40 + 97 * j + 13 * k, junk + "\n")
+        texts.append("".join(mixed))
+
+    def run(text: str) -> tuple[str, list[tuple[object, ...]]]:
+        r = docclean.clean(text, fix="safe", max_removal=1.0)
+        return r.text, [(f.rule, f.start, f.end, f.replacement, f.applied, f.message) for f in r.findings]
+
+    want = [run(t) for t in texts]
+    assert all(len(t) >= prescan.MIN_SIZE and found for t, (_, found) in zip(texts, want, strict=True))
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for _ in range(2):
+            assert list(pool.map(run, texts)) == want
+
+
+def test_threads_prescanning_at_once_get_what_one_at_a_time_gives() -> None:
+    """The prescan itself, many times over from several threads: the lines of every gate, and
+    the occurrences of literal strings, are those a scan in one thread gives."""
+    if prescan._hyperscan() is None:  # pragma: no cover - platforms without a hyperscan wheel
+        pytest.skip("hyperscan is not installed")
+    from concurrent.futures import ThreadPoolExecutor
+
+    joined = "\n".join(EXAMPLES) + "\n"
+    texts = [joined * 2, FILLER + joined, joined + FILLER, "\n".join(reversed(EXAMPLES)) * 2]
+    strings = ("公众号", "关注", "整理", "下载", "X", "。")
+    for text in texts:  # every rule's gate is registered
+        docclean.clean(text, max_removal=1.0)
+    count = len(prescan._gates)
+
+    def scan(text: str) -> tuple[list[object], list[int] | None]:
+        doc = Document(text)
+        return [prescan.gated_lines(doc, key) for key in range(count)], prescan.literal_occurrences(text, strings)
+
+    want = [scan(t) for t in texts]
+    assert all(found for _, found in want)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(10):
+            assert list(pool.map(scan, texts)) == want
+
+
+def test_disabled_rules_are_not_compiled_for_the_prescan(tmp_path: Path) -> None:
+    """A disabled rule registers no gate, and calls on long texts do not pile up compiled copies
+    of rules (the numbering pass runs on copies with every other rule disabled)."""
+    from docclean import kinds
+
+    ruleset = docclean.load_rules(_rule_file(tmp_path, "（星河文档网"))
+    text, _ = _deep("正文。（星河文档网出品）\n")
+    assert not docclean.clean(text, rules=ruleset, ignore=["ZZ101"], max_removal=1.0).findings
+    assert ("（星河文档网",) not in prescan._keys
+    docclean.clean(text, rules=ruleset, max_removal=1.0)
+    compiled = (len(kinds._CACHE), len(prescan._gates))
+    for _ in range(3):
+        result = docclean.clean(text, rules=ruleset, ignore=["ZZ101"], max_removal=1.0)
+        assert len(result.text) >= prescan.MIN_SIZE  # the numbering pass on the cleaned text is prescanned too
+        docclean.clean(text, rules=ruleset, max_removal=1.0)
+    assert (len(kinds._CACHE), len(prescan._gates)) == compiled
+
+
+BLOB_MAGIC = b"docclean-test-blob-1\n"
+
+
+def test_a_cut_or_changed_cache_file_reads_as_missing(tmp_path: Path) -> None:
+    """The files that keep compiled regexes and prescan databases: whatever is wrong with one
+    (cut short by a full disk, changed, another program's) reads as no file, never as an error."""
+    from docclean import regexcache
+
+    path = tmp_path / "made" / "blob.bin"
+    payload = bytes(range(256)) + "公众号".encode()
+    assert regexcache.write_blob(path, BLOB_MAGIC, payload)  # the folder is made
+    got = regexcache.read_blob(path, BLOB_MAGIC)
+    assert got is not None and bytes(got) == payload
+    blob = path.read_bytes()
+    for cut in range(len(blob)):
+        path.write_bytes(blob[:cut])
+        assert regexcache.read_blob(path, BLOB_MAGIC) is None, cut
+    for k in range(0, len(blob), 7):
+        path.write_bytes(blob[:k] + bytes([blob[k] ^ 1]) + blob[k + 1 :])
+        assert regexcache.read_blob(path, BLOB_MAGIC) is None, k
+    path.write_bytes(blob)
+    assert regexcache.read_blob(path, b"docclean-other-1\n") is None
+    assert regexcache.read_blob(tmp_path / "missing.bin", BLOB_MAGIC) is None
+    assert regexcache.read_blob(tmp_path, BLOB_MAGIC) is None  # a folder
+
+
+def test_a_cut_cache_file_means_compiling_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean import regexcache
+
+    monkeypatch.setenv("DOCCLEAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("DOCCLEAN_NO_CACHE", raising=False)
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    monkeypatch.setattr(regexcache, "_added", False)
+    monkeypatch.setattr(prescan, "_database", {})
+    text = "\n".join(EXAMPLES) + "\n"
+    want = _findings(text, prescanned=True)
+    regexcache.compile_regex("星河(?:文档)?网", regex.V0)
+    regexcache.save()
+    regex_file, databases = regexcache.cache_file(), list(tmp_path.glob("prescan-*.bin"))
+    assert regex_file is not None and regexcache._read(regex_file) and databases
+    for f in [regex_file, *databases]:
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    assert regexcache._read(regex_file) == {}
+    compiled: list[int] = []
+    real = prescan._database_of
+
+    def counted(*args: Any) -> Any:
+        compiled.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(prescan, "_database_of", counted)
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    monkeypatch.setattr(prescan, "_database", {})
+    assert _findings(text, prescanned=True) == want
+    assert compiled  # the cut database was not used
+
+
+class _FailingFile:
+    """A file that takes half of what is written, then fails as a full disk does."""
+
+    def __init__(self, f: object, error: BaseException) -> None:
+        self.f, self.error = f, error
+
+    def write(self, data: bytes) -> int:
+        self.f.write(data[: len(data) // 2])  # type: ignore[attr-defined]
+        raise self.error
+
+    def __enter__(self) -> _FailingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.f.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "interrupted"])
+def test_a_failed_cache_write_leaves_the_old_file_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    import os
+
+    from docclean import regexcache
+
+    path = tmp_path / "blob.bin"
+    assert regexcache.write_blob(path, BLOB_MAGIC, b"old payload")
+    real = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: _FailingFile(real(fd, mode), error))
+    if isinstance(error, OSError):
+        assert regexcache.write_blob(path, BLOB_MAGIC, b"new payload" * 100) is False
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            regexcache.write_blob(path, BLOB_MAGIC, b"new payload" * 100)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["blob.bin"]  # no temporary file left behind
+    got = regexcache.read_blob(path, BLOB_MAGIC)
+    assert got is not None and bytes(got) == b"old payload"
+
+
+def test_a_cache_file_that_cannot_be_put_in_place_leaves_no_scraps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean import regexcache
+
+    path = tmp_path / "blob.bin"
+    assert regexcache.write_blob(path, BLOB_MAGIC, b"old payload")
+
+    def refuse(self: Path, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "replace", refuse)
+    assert regexcache.write_blob(path, BLOB_MAGIC, b"new payload") is False
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["blob.bin"]
+    got = regexcache.read_blob(path, BLOB_MAGIC)
+    assert got is not None and bytes(got) == b"old payload"
