@@ -61,48 +61,6 @@ KNOWN_MISSES: dict[str, str] = {
         "了了 is mostly two words meeting (为了了解, 明了了, 不了了之); a slip cannot be told apart",
     "duplicate/phrase: 数学组组织组织了公开课。":
         "a verb doubled as ABAB: colloquial reduplication (组织组织, 研究研究) looks the same",
-    "boilerplate/banner: ✨✨ 2025最新版 ✨ 原创首发 ✨✨":
-        "blind round 4: not caught yet",
-    "boilerplate/banner: ─────── 青藤范文馆 出品 ───────":
-        "blind round 4: not caught yet",
-    "boilerplate/furniture: 相关文档推荐：":
-        "blind round 4: not caught yet",
-    "boilerplate/furniture: 猜你喜欢 >> 2024年党支部书记述职报告范文（精选8篇）":
-        "blind round 4: not caught yet",
-    "boilerplate/download: （下载后可删除此行）":
-        "blind round 4: not caught yet",
-    "boilerplate/disclaimer: 侵 删":
-        "blind round 4: not caught yet",
-    "boilerplate/contact: 需要原稿的加威信 xh 2 0 2 4 wd（备注：范文）":
-        "blind round 4: not caught yet",
-    "boilerplate/contact: 扣扣：捌陆柒伍叁零玖贰壹":
-        "blind round 4: not caught yet",
-    "boilerplate/contact: 企鹅号 ➕ 7 6 5 4 0 3 1 2 9 领取全套资料":
-        "blind round 4: not caught yet",
-    "boilerplate/contact: 客服电话：一三九 零七二一 五八六四":
-        "blind round 4: not caught yet",
-    "boilerplate/contact: Q群：⑦⑥⑧⑤⑨④③②① 进群送500份范文":
-        "blind round 4: not caught yet",
-    "boilerplate/attribution: —— 青藤范文馆 编辑整理 ——":
-        "blind round 4: not caught yet",
-    "boilerplate/attribution: 出品 | 笔耕写作工作室":
-        "blind round 4: not caught yet",
-    "boilerplate/attribution: 原创作者：文海拾贝（转载请保留）":
-        "blind round 4: not caught yet",
-    "boilerplate/header: - 2 - 学海资料站独家资源":
-        "blind round 4: not caught yet",
-    "boilerplate/header: 页眉：墨香公文苑 www·moxiang-gw·com":
-        "blind round 4: not caught yet",
-    "boilerplate/header: 本页为预览页，完整内容请下载原文档":
-        "blind round 4: not caught yet",
-    "boilerplate/ad: 写材料太头疼？找笔耕工作室，一对一定制，当天交稿！":
-        "blind round 4: not caught yet",
-    "boilerplate/ad: 专业团队代写公文 💯原创 查重率低于10%":
-        "blind round 4: not caught yet",
-    "boilerplate/share: 网盘地址：pan.xinghe-yun.com/s/8kQ2mZ  提取碼：7ht3":
-        "blind round 4: not caught yet",
-    "boilerplate/follow: 公 众 号：墨香公文苑（ID：moxianggw）":
-        "blind round 4: not caught yet",
     "placeholder/number: 电话：XXXX-XXXXXXXX":
         "blind round 4: not caught yet",
     "placeholder/blank: 身份证号：□□□□□□□□□□□□□□□□□□":
