@@ -369,7 +369,11 @@ def _rule_file(folder: Path, gate: str) -> Path:
 REFUSED_GATES = [("星*", "may match nothing at all"), ("(?:星河)?", "may match nothing at all"),
                  ("星{,3}河", "write case variants and repeat counts out"),
                  ("(?i)星河", "write case variants and repeat counts out"),
-                 ("(?i:星河)", "write case variants and repeat counts out")]
+                 ("(?i:星河)", "write case variants and repeat counts out"),
+                 ("(?mi)星河", "write case variants and repeat counts out"),
+                 ("(?ai:vip)", "write case variants and repeat counts out"),
+                 ("星(?:河|(?i:vip))", "write case variants and repeat counts out"),
+                 ("[{,]星{,2}河", "write case variants and repeat counts out")]
 
 
 @pytest.mark.parametrize(("gate", "message"), REFUSED_GATES)
@@ -409,7 +413,7 @@ def test_checked_gate_refuses_what_hyperscan_reads_differently(gate: str, messag
     matcher = _pattern_rule({"patterns": ["星河文档网"], "gate": [gate]})
     with pytest.raises(RuleError, match=re.escape(message)):
         matcher.gate_key()
-    ok = ("星河", "文档{0,3}网", "[Vv][Iiİı][Pp]")
+    ok = ("星河", "文档{0,3}网", "[Vv][Iiİı][Pp]", "[{,]星河", r"星\{,河")  # a brace in a class or escaped is text
     assert checked_gate(matcher.rule, ok, matcher.pattern, "gate") == ok
 
 

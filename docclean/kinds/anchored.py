@@ -141,15 +141,43 @@ def checked_gate(rule: Rule, gate: tuple[str, ...], pattern: Pattern, key: str) 
             raise RuleError(f"{rule.path}: rule {rule.id}: invalid regex in '{key}': {exc}") from None
         if not line_confined(compiled):
             raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may read past a line break")
-        if re._parser.parse(source, re.MULTILINE).getwidth()[0] == 0:  # type: ignore[attr-defined]
+        parsed = re._parser.parse(source, re.MULTILINE)  # type: ignore[attr-defined]
+        if parsed.getwidth()[0] == 0:
             raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r} may match nothing at all")
-        if "{," in source or "(?i" in source:
+        if any(m.group(1) for m in _OPEN_COUNT.finditer(source)) or _ignores_case(parsed):
             raise RuleError(f"{rule.path}: rule {rule.id}: {key} {source!r}: write case variants and "
                             "repeat counts out ({0,n}, [Xx]); the prescan reads them differently")
     if not line_confined(pattern):
         raise RuleError(f"{rule.path}: rule {rule.id}: a '{key}' needs patterns that never read past a "
                         "line break")
     return gate
+
+
+# Escapes, character classes and (group 1) a ``{,n}`` repeat, which Hyperscan reads as text.
+_OPEN_COUNT = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|(\{,)", re.S)
+
+
+def _ignores_case(parsed: Any) -> bool:
+    """Whether a parsed stdlib pattern ignores case anywhere (global or scoped flags)."""
+    if parsed.state.flags & re.IGNORECASE:
+        return True
+    c = re._constants  # type: ignore[attr-defined]
+    stack = [list(parsed)]
+    while stack:
+        for op, av in stack.pop():
+            if op is c.SUBPATTERN:
+                if av[1] & re.IGNORECASE:
+                    return True
+                stack.append(list(av[3]))
+            elif op is c.BRANCH:
+                stack.extend(list(alt) for alt in av[1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+                stack.append(list(av[2]))
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                stack.append(list(av[1]))
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                stack.append(list(av))
+    return False
 
 
 def _searcher(finder: re.Pattern[str], lines: list[tuple[int, int]]) -> Any:
