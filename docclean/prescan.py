@@ -263,9 +263,8 @@ def literal_occurrences(text: str, strings: tuple[str, ...]) -> list[int] | None
         return None
     db = _literal_databases.get(strings)
     if db is None:
-        exprs = [_utf32(s) for s in strings]
         stored = _load(hyperscan, [strings], 0)
-        db = stored[1] if stored is not None else _database_of_exprs(hyperscan, exprs, 0)
+        db = stored[1] if stored is not None else _database_of_exprs(hyperscan, [_utf32(s) for s in strings], 0)
         if db is None:  # pragma: no cover - literals always compile
             return None
         if stored is None:

@@ -98,7 +98,7 @@ def test_split_tries_find_every_anchor_string(monkeypatch: pytest.MonkeyPatch) -
     strings = ["仅供学习", "仅供参考", "下载", "下载后", "微信", "公众号", "QQ", "如有侵权"]
     plan = linescore._ScanPlan([], [])
     plan.by_string = {s: () for s in strings}
-    plan.finder = regex.compile(linescore._trie(sorted(strings)))
+    plan.strings = tuple(sorted(strings))  # the one-trie finder is built from them
     plan.overlapping = linescore._overlapping(strings)
     text = "本文仅供学习，下载后请于24小时内删除。微信公众号：星河文档；QQ群见下。如有侵权请联系。下载下载后" * 30
     assert len(plan.finders(text)) == 3
@@ -113,3 +113,28 @@ def test_split_tries_find_every_anchor_string(monkeypatch: pytest.MonkeyPatch) -
     starts = {p for p in range(len(text)) if any(text.startswith(s, p) for s in strings)}
     assert starts <= set(split) and starts <= set(whole)
     assert split == sorted(set(split))
+
+
+def test_every_choice_of_anchored_signals_shares_one_literal_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which signals are scanned by anchor depends on the text (a signal whose one-character
+    anchors are frequent there runs natively); the anchor strings are found by one database for
+    all of them, so a folder of varied documents compiles it once, not once per choice."""
+    from docclean import prescan
+    from docclean.api import default_rules
+    from docclean.kinds import compile_rule
+
+    if prescan._hyperscan() is None:  # pragma: no cover - platforms without a hyperscan wheel
+        pytest.skip("hyperscan is not installed")
+    scorer = compile_rule(default_rules().get("BP001"))
+    scan = linescore._AnchorScan(scorer.signals)
+    plain = "今年以来，中心扎实推进各项重点工作，较好地完成了年初确定的目标任务。\n" * 600
+    busy = "全市新建网点一百个，网络覆盖率稳步提高，群众满意度持续上升。\n" * 600
+    plans = [scan.plan(plain), scan.plan(busy)]
+    assert plans[0] is not plans[1] and len(plans[0].anchored) != len(plans[1].anchored)
+    monkeypatch.setattr(prescan, "_literal_databases", {})
+    for text, plan in zip((plain, busy), plans, strict=True):
+        assert len(text) >= prescan.MIN_SIZE
+        found = linescore._scanned_occurrences(text, plan)
+        every = {m.start() for s in plan.strings for m in regex.finditer(regex.escape(s), text, overlapped=True)}
+        assert every <= set(found)  # every occurrence of the plan's strings (others may come too)
+    assert len(prescan._literal_databases) == 1

@@ -467,9 +467,14 @@ class _AnchorScan:
     """How a scorer's positive signals are scanned: by literal anchors, or natively."""
 
     def __init__(self, signals: tuple[Signal, ...]) -> None:
-        self.signals = [(n, sig, literal_anchors(sig.pattern)) for n, sig in enumerate(signals)
-                        if sig.weight > 0]
+        # A signal with a gate scans the lines its gate lets through (see ``_gated_lines``).
+        self.signals = [(n, sig, literal_anchors(sig.pattern) if sig.gate is None else None)
+                        for n, sig in enumerate(signals) if sig.weight > 0]
         self._plans: dict[tuple[int, ...], _ScanPlan] = {}
+        # The anchor strings of every plan: one Hyperscan database finds them in any text (a
+        # plan's lookups skip the others), rather than a database for each choice of signals.
+        self.strings = tuple(sorted({s for _n, _sig, anchors in self.signals if anchors
+                                     for anchor in anchors for s in anchor[2]}))
 
     def plan(self, text: str) -> _ScanPlan:
         """Which signals to scan by anchor in ``text``: all that have anchors, except those with
@@ -492,7 +497,7 @@ class _AnchorScan:
         if plan is None:
             plan = self._plans[key] = _ScanPlan(
                 [(n, sig, a) for n, sig, a in self.signals if n in key and a is not None],
-                [(n, sig) for n, sig, _ in self.signals if n not in key])
+                [(n, sig) for n, sig, _ in self.signals if n not in key], self.strings)
         return plan
 
 
@@ -500,7 +505,7 @@ class _ScanPlan:
     """The anchor strings of some signals, found in one scan; the other signals run natively."""
 
     def __init__(self, anchored: list[tuple[int, Signal, list[Anchor]]],
-                 native: list[tuple[int, Signal]]) -> None:
+                 native: list[tuple[int, Signal]], scanned: tuple[str, ...] = ()) -> None:
         self.native = native
         self.anchored = anchored
         by_string: dict[str, list[tuple[int, int]]] = {}
@@ -510,6 +515,7 @@ class _ScanPlan:
                     by_string.setdefault(s, []).append((k, a))
         self.by_string = {s: tuple(v) for s, v in by_string.items()}
         self.strings = tuple(sorted(by_string))
+        self.scanned = scanned or self.strings  # what the prescan looks for (a superset)
         self.lengths = tuple(sorted({len(s) for s in by_string}, reverse=True))
         # first character → the lengths of the strings that start with it, longest first
         sizes: dict[str, set[int]] = {}
@@ -608,7 +614,7 @@ def _scanned_occurrences(text: str, scan: _ScanPlan) -> list[int]:
     offset the scan's matches cover is listed (looking up those where nothing starts finds
     nothing, which is quicker than weeding them out here)."""
     if len(text) >= prescan.MIN_SIZE:
-        native = prescan.literal_occurrences(text, scan.strings)
+        native = prescan.literal_occurrences(text, scan.scanned)
         if native is not None:
             return native
     assert scan.finder is not None
