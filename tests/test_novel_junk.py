@@ -103,10 +103,6 @@ KNOWN_MISSES: dict[str, str] = {
         "blind round 4: not caught yet",
     "boilerplate/follow: 公 众 号：墨香公文苑（ID：moxianggw）":
         "blind round 4: not caught yet",
-    "duplicate/clause: 本学期共开展教研活动12次，本学期共开展教研活动12次。":
-        "blind round 4: not caught yet",
-    "duplicate/sentence: 现将有关事项通知如下：现将有关事项通知如下：":
-        "blind round 4: not caught yet",
 }
 
 
