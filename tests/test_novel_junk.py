@@ -61,14 +61,6 @@ KNOWN_MISSES: dict[str, str] = {
         "了了 is mostly two words meeting (为了了解, 明了了, 不了了之); a slip cannot be told apart",
     "duplicate/phrase: 数学组组织组织了公开课。":
         "a verb doubled as ABAB: colloquial reduplication (组织组织, 研究研究) looks the same",
-    "placeholder/number: 电话：XXXX-XXXXXXXX":
-        "blind round 4: not caught yet",
-    "placeholder/blank: 身份证号：□□□□□□□□□□□□□□□□□□":
-        "blind round 4: not caught yet",
-    "duplicate/clause: 本学期共开展教研活动12次，本学期共开展教研活动12次。":
-        "blind round 4: not caught yet",
-    "duplicate/sentence: 现将有关事项通知如下：现将有关事项通知如下：":
-        "blind round 4: not caught yet",
     "boilerplate/share: 网盘资源每日更新，失效链接请私信补发":
         "blind round 5: not caught yet",
     "boilerplate/share: 文件太大无法上传到此，完整版请到网盘下载":
@@ -156,8 +148,6 @@ KNOWN_MISSES: dict[str, str] = {
     "duplicate/latin: We look forward to working with you working with you.":
         "blind round 5: not caught yet",
     "duplicate/clause: 我们要牢固树立安全意识,牢固树立安全意识，确保万无一失。":
-        "blind round 5: not caught yet",
-    "duplicate/sentence: 各位领导、各位同事：各位领导、各位同事：":
         "blind round 5: not caught yet",
 }
 

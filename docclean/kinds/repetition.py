@@ -23,6 +23,11 @@ may start in the middle of a longer sentence (a pasted tail). ``min_len`` counts
 Han characters, ``max_len`` caps its length (set it to 200 or so); the fix strips the second copy.
 With ``，`` in ``ends`` a doubled clause counts too. ``gap`` lists characters (such as a space)
 of which up to three may stand between the copies; the fix strips them with the second copy.
+``clause_ends`` and ``final_ends`` (both among ``ends``, default none): a clause ending in one of
+``clause_ends`` whose copy ends in a different one of ``final_ends`` instead (加强学习，加强学习。)
+counts too when the clause holds no other ending (of this rule or of any sentence rule that
+shares the split, see ``_sentence_candidates``); the fix strips the first copy's ending, the gap
+and the second copy, so the final ending stays.
 ``unit = "line"``: a non-blank line repeated as the next non-blank line; the fix strips the second
 copy and its break.
 """
@@ -75,6 +80,12 @@ class RepetitionMatcher:
         only = p.get("only", [])
         self.only = [compile_patterns(rule, [u], key="only") for u in only]
         self.ends = str(p.get("ends", "。！？；!?"))
+        self.clause_ends = str(p.get("clause_ends", ""))
+        self.final_ends = str(p.get("final_ends", ""))
+        if bool(self.clause_ends) != bool(self.final_ends):
+            raise ValueError("clause_ends and final_ends go together")
+        if not set(self.clause_ends + self.final_ends) <= set(self.ends):
+            raise ValueError("clause_ends and final_ends must be among ends")
         self.gap = ""
         self.shared = False  # sentences: scan only the lines the shared split marks
         if self.unit == "phrase":
@@ -280,6 +291,8 @@ class RepetitionMatcher:
         end = len(text) if stop is None else stop
         boundary = self._boundary_test(text, first, end)
         longest = max(self.max_len, self.min_len)
+        # A clause whose copy ends differently holds no ending where the shared split cuts.
+        stops = frozenset(self.ends) | _SHARED_ENDS if self.shared else frozenset(self.ends)
         last_hit = -1
         line_start = prev_p = first
         for m in self.pattern.finditer(text, first, end):
@@ -312,6 +325,35 @@ class RepetitionMatcher:
                         yield Hit(p0, q_end, "", {"match": text[f:q_end], "unit": unit})
                         break
                 f = text.rfind(key, lo, f)
+            else:
+                if self.final_ends:
+                    hit = self._switched(text, m, lo, boundary, stops)
+                    if hit is not None:
+                        last_hit = hit.end + 1
+                        yield hit
+
+    def _switched(self, text: str, m: re.Match[str], lo: int, boundary: Callable[[int], bool],
+                  stops: frozenset[str]) -> Hit | None:
+        """A clause and its copy whose ending differs (加强学习，加强学习。): ``m`` is the first
+        copy's ending (one of ``clause_ends``, with no closing quote) and the gap after it; the
+        clause starts at ``lo`` or later and holds no ending, and its copy ends in one of
+        ``final_ends``. The hit strips the first ending, the gap and the second copy."""
+        e, p = m.start(1), m.end()
+        if m.end(1) != e + 1 or m.start(2) != e + 1 or text[e] not in self.clause_ends:
+            return None
+        key = text[p : p + 2]
+        f = text.rfind(key, lo, e)
+        while f >= 0:
+            unit = text[f:e]
+            q = p + len(unit)
+            if stops.intersection(unit):
+                return None  # nearest first: farther starts hold this ending too
+            if (q < len(text) and text[q] in self.final_ends and text[q] != text[e] and boundary(q + 1)
+                    and text[p:q] == unit and len(_WORDY.findall(unit)) >= self.min_len
+                    and not self._fine(unit) and not self._excused(text, f, q + 1)):
+                return Hit(e, q, "", {"match": text[f : q + 1], "unit": unit})
+            f = text.rfind(key, lo, f)
+        return None
 
     def _join_shared(self) -> bool:
         """Whether this rule's sentences can be looked for on the lines that the shared split
