@@ -61,74 +61,10 @@ KNOWN_MISSES: dict[str, str] = {
         "了了 is mostly two words meeting (为了了解, 明了了, 不了了之); a slip cannot be told apart",
     "duplicate/phrase: 数学组组织组织了公开课。":
         "a verb doubled as ABAB: colloquial reduplication (组织组织, 研究研究) looks the same",
-    "boilerplate/share: 网盘资源每日更新，失效链接请私信补发":
-        "blind round 5: not caught yet",
-    "boilerplate/share: 文件太大无法上传到此，完整版请到网盘下载":
-        "blind round 5: not caught yet",
-    "boilerplate/caption: ▲ 扫码进入资料群":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: 往期回顾：":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: ▼ 往期精彩回顾 ▼":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: 【推荐阅读】2024年党支部书记述职报告范文（10篇）":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: 相关推荐：个人工作总结范文精选":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: ◆ 猜你喜欢 ◆":
-        "blind round 5: not caught yet",
-    "boilerplate/tail: 本文链接：https://www.yunfanwenku.com/fanwen/38271.html":
-        "blind round 5: not caught yet",
-    "boilerplate/repost: 编辑｜林小鹿  审核｜周一帆  来源｜网络综合":
-        "blind round 5: not caught yet",
-    "boilerplate/stamp: 第 3 页 / 共 12 页  云帆文库":
-        "blind round 5: not caught yet",
-    "boilerplate/stamp: 可编辑修改 word版本":
-        "blind round 5: not caught yet",
-    "boilerplate/price: 10元/份，买三送一，长期包更新":
-        "blind round 5: not caught yet",
-    "boilerplate/price: 闲鱼同款资料，其他地方更贵，认准本店":
-        "blind round 5: not caught yet",
     "boilerplate/exam: 2024年教师招聘考试真题及答案解析（完整版）":
-        "blind round 5: not caught yet",
-    "boilerplate/exam: 本卷答案见文末，扫码查看详细解析":
-        "blind round 5: not caught yet",
-    "boilerplate/exam: 考前押题密卷，命中率高达90%，仅限内部学员":
-        "blind round 5: not caught yet",
-    "boilerplate/ppt: 本PPT使用说明：文字可替换，图片可右键更改":
-        "blind round 5: not caught yet",
-    "boilerplate/english: Download more free templates at www.templatehive.net":
-        "blind round 5: not caught yet",
-    "boilerplate/english: Visit our website for more resources: www.docstack.io":
-        "blind round 5: not caught yet",
-    "boilerplate/english: This document is for personal use only. Do not resell.":
-        "blind round 5: not caught yet",
-    "boilerplate/english: Thanks for downloading! Please rate us 5 stars ★★★★★":
-        "blind round 5: not caught yet",
-    "boilerplate/english: Powered by PaperNest | www.papernest.cn":
-        "blind round 5: not caught yet",
-    "boilerplate/trad: 更多精彩內容請關注「晨曦資料站」":
-        "blind round 5: not caught yet",
-    "boilerplate/fullwidth: 更\u3000多\u3000范\u3000文\u3000请\u3000访\u3000问：ｗｗｗ．ｙｕｎｆａｎ．ｃｎ":
-        "blind round 5: not caught yet",
-    "boilerplate/emoji: 🔥 热门推荐：2024最新述职报告合集 🔥":
-        "blind round 5: not caught yet",
-    "boilerplate/zerowidth: 更\u200b多\u200b资\u200b料\u200b请\u200b关\u200b注\u200b公\u200b众\u200b号":
-        "blind round 5: not caught yet",
-    "boilerplate/zerowidth: 来源：星\u200c桥\u200c文\u200c库":
-        "blind round 5: not caught yet",
-    "boilerplate/garbled: 本⊙文⊙档⊙来⊙自⊙云⊙帆⊙文⊙库":
-        "blind round 5: not caught yet",
+        "a title line that names its exam and year: the document's own title looks the same",
     "boilerplate/garbled: m7Kx2Q 9vLpR3 晨曦资料站 tY8wE1":
-        "blind round 5: not caught yet",
-    "boilerplate/ad: 专业代写：述职报告、心得体会、演讲稿，原创保过":
-        "blind round 5: not caught yet",
-    "boilerplate/ad: 需要定制请联系作者，价格美丽":
-        "blind round 5: not caught yet",
-    "boilerplate/ad: 简历优化 一对一修改 包满意":
-        "blind round 5: not caught yet",
-    "boilerplate/ad: 论文查重降重服务，重复率不达标全额退款":
-        "blind round 5: not caught yet",
+        "random letter-and-digit tokens: no signal short of a whole-text scan for mixed-case tokens",
     "placeholder/name: 联系人：〇〇〇  联系电话：1XX-XXXX-XXXX":
         "blind round 5: not caught yet",
     "placeholder/tbd: 会议时间：待定  会议地点：待定":

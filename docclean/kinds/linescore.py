@@ -36,7 +36,7 @@ from .. import prescan
 from ..document import Document
 from ..edits import EditMap
 from ..rules import Rule
-from . import Hit
+from . import Hit, unspread
 from .anchored import checked_gate, declared_gate
 from .regexes import (
     LINE_START,
@@ -95,6 +95,8 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.prose_head = int(p.get("prose_head", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
+        self.unspread = unspread.parse(rule, p.get("unspread"))
+        self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
         self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
         self._scan: _AnchorScan | None = None
@@ -139,7 +141,8 @@ class LineScorer:
     def _score(self, doc: Document) -> dict[int, LineScore]:
         lines = doc.lines
         hit_signals = self._found(doc)
-        if not hit_signals:
+        spread = self._spread_lines(doc)
+        if not hit_signals and not spread:
             return {}
         bodies = lines.bodies
         nonblank = _nonblank_lines(doc) if self.position_bonus else []
@@ -180,7 +183,40 @@ class LineScorer:
             self._add_neighbour_bonus(doc, out, prose)
             if self.prose_head:
                 prose |= self._keep_prose(doc, out)
+        for i in spread:
+            read = self._read_unspread(doc, i)
+            if read is not None and (i not in out or out[i].score < read.score):
+                out[i] = read
         return out
+
+    def _spread_lines(self, doc: Document) -> list[int]:
+        """The lines the ``unspread`` params say are worth reading again (see ``unspread``)."""
+        if self.unspread is None:
+            return []
+        text, lines = doc.text, doc.lines
+        if len(text) < prescan.MIN_SIZE:
+            return sorted({lines.line_of(m.start()) for m in self.unspread.lines.finditer(text)})
+        self.register_gates()
+        assert self._unspread_gate is not None
+        found: list[int] = []
+        for lo, hi in prescan.gated_lines(doc, self._unspread_gate) or []:
+            found.extend(range(lines.line_of(lo), lines.line_of(hi) + 1))
+        return found
+
+    def _read_unspread(self, doc: Document, i: int) -> LineScore | None:
+        """Line ``i``'s score as it reads with the spreading undone, when that reaches the
+        threshold."""
+        assert self.unspread is not None
+        body = doc.lines.bodies[i].strip()
+        if not body or len(body) > self.max_len or not self.unspread.lines.search(body):
+            return None
+        read = self.unspread.read(body)
+        if read == body:
+            return None
+        score, _ = self._tail_score(doc, read)
+        if score.score < self.threshold:
+            return None
+        return LineScore(score.score, (*score.reasons, "spread out"))
 
     def _keep_prose(self, doc: Document, out: dict[int, LineScore]) -> set[int]:
         """Lines reaching the threshold that are prose with junk appended (see ``prose_head``):
@@ -358,6 +394,9 @@ class LineScorer:
             if sig.gate is not None and n not in self._gates:
                 gate = checked_gate(self.rule, sig.gate, sig.pattern, f"signals.{sig.name}.gate")
                 self._gates[n] = prescan.register(gate)
+        if self.unspread is not None and self._unspread_gate is None:
+            gate = checked_gate(self.rule, self.unspread.gate, self.unspread.lines, "unspread.lines")
+            self._unspread_gate = prescan.register(gate)
 
     def _gated_lines(self, doc: Document, n: int) -> list[tuple[int, int]] | None:
         """The only lines where signal ``n`` can match, from the prescan; ``None``: all."""
