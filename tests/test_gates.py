@@ -56,6 +56,24 @@ def test_the_bundled_pattern_rules_have_gates() -> None:
     assert len(gated) >= len(PATTERN_RULES) - 4
 
 
+def test_every_positive_signal_of_a_bundled_scorer_scans_only_part_of_a_long_text() -> None:
+    """A reseller-line signal is tried only near the literal strings its matches contain, or on
+    the lines its gate lets through. One whose only literals are frequent single characters
+    (digits, a regex starting with ``[0-9]+``) or that has none scans the whole text instead
+    (seconds per 10 MB): write it to start with a literal and look back
+    (``元/份(?<=[0-9]元/份)``), or declare a gate."""
+    from docclean.kinds.linescore import _AnchorScan
+
+    text = "".join(f"第{i}条 2024年第{i % 12 + 1}季度，全市完成投资{i * 37}亿元，同比增长{i % 9}.{i % 7}%。\n"
+                   for i in range(1, 3000))
+    whole = []
+    for rule in default_rules().rules:
+        if rule.kind == "line-score":
+            signals = compile_rule(rule).signals  # type: ignore[attr-defined]
+            whole += [(rule.id, sig.name) for _n, sig in _AnchorScan(signals).plan(text).native if sig.gate is None]
+    assert whole == []
+
+
 def test_every_example_of_every_rule_is_found_the_same_when_prescanned() -> None:
     joined = "\n".join(EXAMPLES) + "\n"
     assert _findings(joined, prescanned=True) == _findings(joined, prescanned=False)
