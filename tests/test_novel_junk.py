@@ -85,79 +85,13 @@ KNOWN_MISSES: dict[str, str] = {
         "blind round 5: not caught yet",
     "duplicate/clause: 我们要牢固树立安全意识,牢固树立安全意识，确保万无一失。":
         "blind round 5: not caught yet",
-    "boilerplate/wenku: 文档收益归作者所有，创享力文档仅提供信息存储空间":
-        "blind round 6: not caught yet",
-    "boilerplate/wenku: 年会主持词开场白_星辰范文网":
-        "blind round 6: not caught yet",
-    "boilerplate/repost: 点个在看，你最好看":
-        "blind round 6: not caught yet",
-    "boilerplate/caption: #述职报告 #年终总结 #打工人 #职场干货":
-        "blind round 6: not caught yet",
-    "boilerplate/caption: 评论区扣1，私发全套简历模板～":
-        "blind round 6: not caught yet",
-    "boilerplate/caption: 抖音搜索【启明范文】领取同款模板":
-        "blind round 6: not caught yet",
-    "boilerplate/caption: 关注我，每天分享一份实用范文🔥":
-        "blind round 6: not caught yet",
-    "boilerplate/shop: 9.9元包含1000+份合同模板，拼单更优惠":
-        "blind round 6: not caught yet",
-    "boilerplate/group: 加入教师资源共享微信群，请加群主V：xiaoman_2099":
-        "blind round 6: not caught yet",
-    "boilerplate/group: 入群即送300套说课稿课件，名额有限先到先得":
-        "blind round 6: not caught yet",
-    "boilerplate/share: 全套资料已上传网盘，私信“合同”自动获取链接":
-        "blind round 6: not caught yet",
-    "boilerplate/exam: 关注“必过考研”，回复【政治】获取全部答案":
-        "blind round 6: not caught yet",
-    "boilerplate/exam: 扫描二维码查看本卷答案解析":
-        "blind round 6: not caught yet",
-    "boilerplate/exam: 本卷答案可在“题库通”App内搜题获取":
-        "blind round 6: not caught yet",
-    "boilerplate/ppt: 更多精品PPT模板请登录：www.yunfanppt.net":
-        "blind round 6: not caught yet",
-    "boilerplate/attrib: 策划案模板免费下载 | 锦鲤策划网":
-        "blind round 6: not caught yet",
-    "boilerplate/ai: AI一键生成述职报告，输入岗位即可出稿":
-        "blind round 6: not caught yet",
-    "boilerplate/ai: 不会写？试试星语AI写作，10秒生成一篇思想汇报":
-        "blind round 6: not caught yet",
-    "boilerplate/ai: Written in seconds with DraftPilot AI — try it free":
-        "blind round 6: not caught yet",
-    "boilerplate/watermark: 青禾文库 青禾文库 青禾文库 青禾文库":
-        "blind round 6: not caught yet",
-    "boilerplate/watermark: www.shiguangzl.com  www.shiguangzl.com  www.shiguangzl.com":
-        "blind round 6: not caught yet",
-    "boilerplate/footer: 青禾文库\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000第 5 页 共 18 页":
-        "blind round 6: not caught yet",
-    "boilerplate/footer: Page 3 of 10 — downloaded from DocHarbor":
-        "blind round 6: not caught yet",
-    "boilerplate/disclaimer: 免責聲明：本站所有資源均由網友上傳，本站不承擔任何法律責任。":
-        "blind round 6: not caught yet",
-    "boilerplate/disclaimer: Disclaimer: This template is provided for reference only. "
-    "All rights reserved by TemplateHarbor.":
-        "blind round 6: not caught yet",
-    "boilerplate/disclaimer: This document was uploaded by a user of PaperNest. "
-    "Unauthorized redistribution is prohibited.":
-        "blind round 6: not caught yet",
-    "boilerplate/letter: Find more business letter samples at LetterLoft.com":
-        "blind round 6: not caught yet",
-    "boilerplate/letter: Click here to download this letter in Word format.":
-        "blind round 6: not caught yet",
-    "boilerplate/obfusc: 关注公粽号【学霸笔记君】回复“试卷”领取答案":
-        "blind round 6: not caught yet",
-    "boilerplate/obfusc: 薇信：幺八八六六零七二三四五":
-        "blind round 6: not caught yet",
-    "boilerplate/obfusc: v❤：xm_wenan 备注【教案】秒通过":
-        "blind round 6: not caught yet",
     "boilerplate/obfusc: W W W . Y U N F A N P P T . N E T":
-        "blind round 6: not caught yet",
+        "a URL spread apart letter by letter: unspread reads Chinese characters, not Latin letters",
     "placeholder/contract: 签订日期：20__年__月__日":
         "blind round 6: not caught yet",
     "placeholder/contract: 违约金按合同总额的___%计算。":
         "blind round 6: not caught yet",
     "placeholder/resume: 姓名：XXX\u3000\u3000性别：X\u3000\u3000出生年月：19XX.XX":
-        "blind round 6: not caught yet",
-    "placeholder/resume: 联系电话：138XXXXXXXX\u3000邮箱：xxxxxx@xx.com":
         "blind round 6: not caught yet",
     "placeholder/party: 汇报人：XXX\u300020XX年X月X日":
         "blind round 6: not caught yet",
