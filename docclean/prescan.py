@@ -245,7 +245,13 @@ KEEP = 16  # compiled databases kept; older ones (other rule sets) are deleted
 
 
 def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("prescan-*.bin"), key=lambda f: f.stat().st_mtime, reverse=True)
+    def age(path: Path) -> float:
+        try:
+            return -path.stat().st_mtime
+        except OSError:  # deleted meanwhile by another process pruning the same folder
+            return 0.0
+
+    files = sorted(folder.glob("prescan-*.bin"), key=age)
     for old in files[KEEP:]:
         with contextlib.suppress(OSError):
             old.unlink()

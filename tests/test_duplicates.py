@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import docclean
+from docclean.document import Document
+from docclean.kinds import compile_rule
 
 CLEAN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "clean"
 
@@ -104,3 +108,45 @@ def test_doubled_de_is_flagged() -> None:
     assert text == "在科学城上班的的乘客，以繁殖为目的的加工，的的确确。"
     assert [(f.rule, f.applied) for f in found] == [("DU006", False)]
     assert _dups("在科学城上班的的乘客", fix="unsafe")[0] == "在科学城上班的乘客"
+
+
+_HAN = "的之了啊是研究往期回顾清楚地认识一二三"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(_HAN + "，。“：", max_size=6), st.text(_HAN, min_size=1, max_size=6),
+                          st.integers(2, 30)), min_size=1, max_size=4))
+def test_long_runs_of_copies_are_judged_as_every_start_would_be(parts: list[tuple[str, str, int]]) -> None:
+    """Inside a long run of copies a rejected start is not judged again at every copy (that
+    cost time quadratic in the run's length); the phrase rules find exactly what judging every
+    start finds."""
+    from docclean.kinds import repetition
+
+    text = "".join(head + unit * n for head, unit, n in parts) + "。\n"
+    rules = [r for r in docclean.load_rules().rules if r.kind == "repetition" and r.params.get("unit") == "phrase"]
+    doc = Document(text)
+    found = {r.id: [(h.start, h.end) for h in compile_rule(r).find(doc)] for r in rules}
+    saved = repetition._Run.COPIES
+    try:
+        repetition._Run.COPIES = 10**9  # never settled: every start judged
+        doc = Document(text)
+        every = {r.id: [(h.start, h.end) for h in compile_rule(r).find(doc)] for r in rules}
+    finally:
+        repetition._Run.COPIES = saved
+    assert found == every
+
+
+def test_a_long_line_of_one_phrase_repeated_is_judged_a_bounded_number_of_times(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each judgement reads the whole run: judged at every copy, a 40,000-character line of one
+    phrase repeated took over a minute."""
+    from docclean.kinds import repetition
+
+    judged = []
+    original = repetition.RepetitionMatcher._accepted
+    monkeypatch.setattr(repetition.RepetitionMatcher, "_accepted",
+                        lambda self, text, m: judged.append(1) or original(self, text, m))
+    text = "前言。\n" + "清楚地认识" * 8_000 + "\n后记。\n"
+    result = docclean.clean(text, fix="safe", max_removal=1.0)
+    assert result.text == "前言。\n清楚地认识\n后记。\n"
+    assert len(judged) < 500  # about 40,000 before

@@ -299,6 +299,24 @@ def test_only_the_newest_compiled_databases_are_kept(tmp_path: Path) -> None:
     assert left == [f"prescan-{k:02d}.bin" for k in range(4, prescan.KEEP + 4)] + ["regex-1.bin"]
 
 
+def test_pruning_copes_with_files_another_process_deletes_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for k in range(prescan.KEEP + 2):
+        (tmp_path / f"prescan-{k:02d}.bin").write_bytes(b"x")
+    gone = tmp_path / "prescan-03.bin"
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == gone:  # listed, then deleted by a concurrent run before it is looked at
+            gone.unlink(missing_ok=True)
+            raise FileNotFoundError(str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    prescan._prune(tmp_path)
+    assert len(list(tmp_path.glob("prescan-*.bin"))) == prescan.KEEP
+
+
 def test_the_held_out_junk_lines_are_found_the_same_when_prescanned() -> None:
     """Reseller lines no rule was written from (tests/data): a gate must not miss them either."""
     lines = []

@@ -74,9 +74,20 @@ def test_spread_lines_that_say_nothing_stay() -> None:
     ({"lines": ["[a-"]}, "invalid regex"),
     ({"lines": ["仅[\\s\\S]供"]}, "never read past a line break"),
     ({"lines": ["仅"], "other": 1}, "takes 'lines'"),
+    ({"lines": ["仅"], "margin": -1}, "'margin' must be"),
+    ({"lines": ["仅"], "margin": "1"}, "'margin' must be"),
 ])
 def test_bad_unspread_params_are_one_line_errors(data: object, message: str, tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=message) as err:
         _rule(data)
         docclean.clean("仅 供 学 习\n", rules=_rule(data))
     assert "ZZ201" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_margin_asks_more_of_a_spread_line_than_of_a_plain_one() -> None:
+    """Letter-spaced lines also come from justified layouts: with ``margin = 1`` a spread line
+    that only just reaches the threshold stays, while the same words unspread go."""
+    text = f"正文。\n{SPREAD[0]}\n仅供学习交流\n"
+    assert docclean.clean(text, rules=_rule(UNSPREAD), max_removal=1.0).text == "正文。\n"
+    kept = docclean.clean(text, rules=_rule({**UNSPREAD, "margin": 1}), max_removal=1.0)
+    assert kept.text == f"正文。\n{SPREAD[0]}\n"

@@ -214,7 +214,7 @@ class LineScorer:
         if read == body:
             return None
         score, _ = self._tail_score(doc, read)
-        if score.score < self.threshold:
+        if score.score < self.threshold + self.unspread.margin:
             return None
         return LineScore(score.score, (*score.reasons, "spread out"))
 

@@ -196,13 +196,15 @@ class RepetitionMatcher:
             # matches: every match starts at a candidate.
             pattern = self.pattern
             pos = 0
+            run: _Run | None = None
             for c in self._candidates(doc, self.starts):
-                if c < pos:
+                if c < pos or (run is not None and run.settled(text, c)):
                     continue
                 m = pattern.match(text, c)
                 if m is None:
                     continue
                 if not self._accepted(text, m):
+                    run = _Run.after(run, text, m)
                     pos = max(pos, self._past_periodic(m))
                     continue
                 pos = m.end()
@@ -480,6 +482,47 @@ def _word_gate() -> tuple[str, ...]:
     letters = "A-Za-z\u017f\u212a\u0130\u0131"
     return tuple(f"[{c}{c.upper()}{folds.get(c, '')}][{letters}]*[ \t]+[{c}{c.upper()}{folds.get(c, '')}]"
                  for c in "abcdefghijklmnopqrstuvwxyz")
+
+
+class _Run:
+    """The rejected starts inside one long run of copies (往期回顾往期回顾…), so that the same
+    start is not judged again at every copy (each judgement reads the whole run: a long run
+    would cost time quadratic in its length).
+
+    Inside a run of period ``d``, a start whose unit and ``CONTEXT`` characters before it equal
+    those of a rejected start gets the same match (the same unit, to the same end: the copies of
+    that rotation of the unit end where they ended there) and, with at least ``COPIES`` copies
+    left, the same judgement, as long as the rules' regexes look back at most ``CONTEXT``
+    characters and tell copy counts apart only below ``COPIES``."""
+
+    CONTEXT = 16
+    COPIES = 8
+
+    __slots__ = ("period", "rejected")
+
+    def __init__(self, period: int) -> None:
+        self.period = period
+        self.rejected: dict[str, int] = {}  # key of a rejected start → the end of its match
+
+    @classmethod
+    def after(cls, run: _Run | None, text: str, m: re.Match[str]) -> _Run | None:
+        """``run`` with the rejected match ``m`` recorded (a new run for another period)."""
+        d = len(m.group("unit"))
+        if (m.end() - m.start()) // d < cls.COPIES:
+            return run
+        if run is None or run.period != d:
+            run = cls(d)
+        run.rejected[cls._key(text, m.start(), d)] = m.end()
+        return run
+
+    def settled(self, text: str, c: int) -> bool:
+        """Whether start ``c`` is judged already (and rejected)."""
+        end = self.rejected.get(self._key(text, c, self.period))
+        return end is not None and c < end - self.COPIES * self.period
+
+    @classmethod
+    def _key(cls, text: str, c: int, d: int) -> str:
+        return text[max(0, c - cls.CONTEXT) : c + d]
 
 
 def _covers(pattern: Pattern, text: str, start: int, end: int) -> bool:

@@ -5,7 +5,8 @@ between them) or write it in full-width letters (ｗｗｗ．…), so that no ke
 ``line-score`` rule may declare ``unspread`` params: the lines one of whose ``lines`` regexes
 matches are read again with ``remove`` taken out everywhere, ``between`` taken out between two
 Han characters, and the result NFKC-normalised (full-width letters, digits and punctuation
-become plain ones); the rule then scores what it read.
+become plain ones); the rule then scores what it read, and strips the line when the score
+reaches its threshold plus ``margin`` (letter-spaced lines also come from justified layouts).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Unspread:
     gate: tuple[str, ...]  # the same regexes, for the prescan
     between: re.Pattern[str]
     remove: re.Pattern[str] | None
+    margin: int = 0
 
     def read(self, line: str) -> str:
         """``line`` with the spreading undone."""
@@ -41,8 +43,8 @@ def parse(rule: Rule, data: Any) -> Unspread | None:
     if data is None:
         return None
     where = f"{rule.path}: rule {rule.id}: 'unspread'"
-    if not isinstance(data, dict) or set(data) - {"lines", "between", "remove"} or "lines" not in data:
-        raise RuleError(f"{where} takes 'lines' (a list of regexes), 'between' and 'remove' (regexes)")
+    if not isinstance(data, dict) or set(data) - {"lines", "between", "remove", "margin"} or "lines" not in data:
+        raise RuleError(f"{where} takes 'lines' (a list of regexes), 'between' and 'remove' (regexes), 'margin'")
     lines = data["lines"]
     if not isinstance(lines, list) or not lines or not all(isinstance(s, str) and s for s in lines):
         raise RuleError(f"{where}: 'lines' must be a non-empty list of regexes")
@@ -54,4 +56,7 @@ def parse(rule: Rule, data: Any) -> Unspread | None:
         raise RuleError(f"{where}: invalid regex: {exc}") from None
     if not line_confined(joined):
         raise RuleError(f"{where}: 'lines' regexes must never read past a line break")
-    return Unspread(joined, tuple(lines), between, remove)
+    margin = data.get("margin", 0)
+    if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
+        raise RuleError(f"{where}: 'margin' must be a whole number of points, 0 or more")
+    return Unspread(joined, tuple(lines), between, remove, margin)
