@@ -65,20 +65,6 @@ KNOWN_MISSES: dict[str, str] = {
         "a title line that names its exam and year: the document's own title looks the same",
     "boilerplate/garbled: m7Kx2Q 9vLpR3 晨曦资料站 tY8wE1":
         "random letter-and-digit tokens: no signal short of a whole-text scan for mixed-case tokens",
-    "placeholder/name: 联系人：〇〇〇  联系电话：1XX-XXXX-XXXX":
-        "blind round 5: not caught yet",
-    "placeholder/tbd: 会议时间：待定  会议地点：待定":
-        "blind round 5: not caught yet",
-    "placeholder/latin: Signed: ________  Date: __/__/____":
-        "blind round 5: not caught yet",
-    "placeholder/teacher: 授课教师：XXX  授课班级：X年级X班":
-        "blind round 5: not caught yet",
-    "placeholder/blank: 请于\u3000\u3000月\u3000\u3000日前将材料报送至办公室。":
-        "blind round 5: not caught yet",
-    "placeholder/var: Hi {first_name}, thanks for applying to {{company}}.":
-        "blind round 5: not caught yet",
-    "placeholder/angle: Prepared by: <Author Name>":
-        "blind round 5: not caught yet",
     "duplicate/latin: Please please contact the HR department.":
         "blind round 5: not caught yet",
     "duplicate/latin: We look forward to working with you working with you.":
