@@ -65,26 +65,6 @@ KNOWN_MISSES: dict[str, str] = {
         "a title line that names its exam and year: the document's own title looks the same",
     "boilerplate/garbled: m7Kx2Q 9vLpR3 晨曦资料站 tY8wE1":
         "random letter-and-digit tokens: no signal short of a whole-text scan for mixed-case tokens",
-    "placeholder/name: 联系人：〇〇〇  联系电话：1XX-XXXX-XXXX":
-        "blind round 5: not caught yet",
-    "placeholder/tbd: 会议时间：待定  会议地点：待定":
-        "blind round 5: not caught yet",
-    "placeholder/latin: Signed: ________  Date: __/__/____":
-        "blind round 5: not caught yet",
-    "placeholder/teacher: 授课教师：XXX  授课班级：X年级X班":
-        "blind round 5: not caught yet",
-    "placeholder/blank: 请于\u3000\u3000月\u3000\u3000日前将材料报送至办公室。":
-        "blind round 5: not caught yet",
-    "placeholder/var: Hi {first_name}, thanks for applying to {{company}}.":
-        "blind round 5: not caught yet",
-    "placeholder/angle: Prepared by: <Author Name>":
-        "blind round 5: not caught yet",
-    "duplicate/latin: Please please contact the HR department.":
-        "blind round 5: not caught yet",
-    "duplicate/latin: We look forward to working with you working with you.":
-        "blind round 5: not caught yet",
-    "duplicate/clause: 我们要牢固树立安全意识,牢固树立安全意识，确保万无一失。":
-        "blind round 5: not caught yet",
     "boilerplate/obfusc: W W W . Y U N F A N P P T . N E T":
         "a URL spread apart letter by letter: unspread reads Chinese characters, not Latin letters",
     "placeholder/contract: 签订日期：20__年__月__日":
@@ -96,8 +76,6 @@ KNOWN_MISSES: dict[str, str] = {
     "placeholder/party: 汇报人：XXX\u300020XX年X月X日":
         "blind round 6: not caught yet",
     "placeholder/event: 活动时间：202X年X月X日\u3000活动地点：XX广场":
-        "blind round 6: not caught yet",
-    "duplicate/latin: We would like to thank you for your for your continued support.":
         "blind round 6: not caught yet",
     "duplicate/funcword: 1．下列说法中正确的是是（\u3000\u3000）":
         "blind round 6: not caught yet",
