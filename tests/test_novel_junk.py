@@ -84,81 +84,12 @@ KNOWN_MISSES: dict[str, str] = {
         "blind round 6: not caught yet",
     "duplicate/word: 近期我认真学习了党的二十大报告报告精神。":
         "blind round 6: not caught yet",
-    "boilerplate/contact: 老师们如需配套课件，请加教研群：七八三、二零一、五五六":
-        "blind round 7: not caught yet",
-    "boilerplate/follow: 转发给你身边的老师朋友，一起备课更轻松！":
-        "blind round 7: not caught yet",
     "boilerplate/contact: ➕V：x i n g 🌟 t a n 📚 6 6（备课资料免费领）":
-        "blind round 7: not caught yet",
-    "boilerplate/banner: 【笔耕阁】专注机关文稿十二年，材料人的案头宝典":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 定制材料请联系笔耕阁主编，薇❤信：bg-wenmi 2020":
-        "blind round 7: not caught yet",
-    "boilerplate/follow: 点个“在看”，让更多材料人看到这篇干货":
-        "blind round 7: not caught yet",
-    "boilerplate/ad: 笔耕阁推出“大材料写作特训营”，三十天带你从新手到笔杆子":
-        "blind round 7: not caught yet",
+        "an ID spread apart by emoji: unspread reads Chinese characters, not letters between pictographs",
     "boilerplate/watermark: 笔·耕·阁·原·创":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 加薇♥：七七零八二一九三（笔耕阁客服，工作日在线）":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 需要的宝子私我，v：z h i l i a o 8 8 6":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 加q：壹贰叁肆伍陆柒捌玖 备注“资料”":
-        "blind round 7: not caught yet",
-    "boilerplate/price: 全套2000+份模板只要19.9，手慢无！":
-        "blind round 7: not caught yet",
-    "boilerplate/shop: 亲，拍之前先咨询哦，看到秒回～":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 威芯：zl＿dangjia（同音字防屏蔽，懂的都懂）":
-        "blind round 7: not caught yet",
-    "boilerplate/share: 夸克网盘打包下载，永不失效，另有考研考公全套":
-        "blind round 7: not caught yet",
-    "boilerplate/banner: SlideNest 幻灯巢 | Premium PPT Templates for Professionals":
-        "blind round 7: not caught yet",
-    "boilerplate/footer: Designed by SlideNest Studio · All Rights Reserved":
-        "blind round 7: not caught yet",
-    "boilerplate/follow: Thank you for choosing SlideNest! Follow us on Weibo @幻灯巢PPT":
-        "blind round 7: not caught yet",
-    "boilerplate/price: Get Pro Membership — Unlimited downloads for ¥99/year":
-        "blind round 7: not caught yet",
-    "boilerplate/banner: 書香範本館｜台港澳專業文書範本下載":
-        "blind round 7: not caught yet",
-    "boilerplate/disclaimer: 本範本僅供參考，如需法律意見請諮詢專業律師，本館恕不負責":
-        "blind round 7: not caught yet",
-    "boilerplate/ad: 更多合約範本請瀏覽書香範本館官網，會員享八折優惠":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 歡迎加入LINE群組：@shuxiang-fanben 即時獲取最新範本":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 如有任何問題，歡迎來信 service＠shuxiangfb.com.tw":
-        "blind round 7: not caught yet",
-    "boilerplate/ad: 2025届省考笔试冲刺班火热招生中，报名即送申论范文200篇":
-        "blind round 7: not caught yet",
-    "boilerplate/follow: 扫描右下角二维码进群，和三万名考生一起刷题打卡":
-        "blind round 7: not caught yet",
-    "boilerplate/watermark: 研习社学员专属资料，外泄必究 | 学员编号：A0325":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: V❤X：shang an yan xi（拉你进上岸群）":
-        "blind round 7: not caught yet",
-    "boilerplate/attribution: 来源：言之有物（ID：yanzhi_youwu），作者：佚名":
-        "blind round 7: not caught yet",
-    "boilerplate/related: 往期精彩：｜领导讲话稿合集｜述职报告范文｜心得体会大全":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 投稿及商务合作请发邮件至 yanzhi2019@ 一六三.com":
-        "blind round 7: not caught yet",
-    "boilerplate/follow: 本号每日更新，星标置顶，不错过每一篇好文":
-        "blind round 7: not caught yet",
+        "a brand's credit spread apart: read, it scores one point short of the margin a spread line needs",
     "boilerplate/banner: 履途简历 · 让HR一眼看中你":
-        "blind round 7: not caught yet",
-    "boilerplate/instruction: 【使用提示】请删除本页提示文字后再投递简历":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 求职交流群：8\ufe0f\u20e36\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e37"
-    "\ufe0f\u20e33\ufe0f\u20e3 入群请备注学校+专业":
-        "blind round 7: not caught yet",
-    "boilerplate/contact: 微 · 信 · 号：wen ku 520 （复制去搜索）":
-        "blind round 7: not caught yet",
-    "boilerplate/furniture: 手机扫一扫，随时随地看文档":
-        "blind round 7: not caught yet",
+        "a brand name and slogan with no site word: a document title looks the same",
     "placeholder/latin: Dear [Hiring Manager's Name],":
         "blind round 7: not caught yet",
     "placeholder/resume: 姓名：张三  电话：138 0000 0000":
