@@ -15,7 +15,9 @@ with junk appended: the line is not a reseller line (its score stays below the t
 only the part after the prose is stripped, when it scores on its own. A short tail set off by a
 bracket, dash or symbol after the last full stop of such prose needs one point less, unless all
 its positive signals are marked ``form = true`` (a shape legitimate text shares, like 来源：). The
-scores are shared with ``block`` and ``recurring`` rules through the document cache. Several
+scores are shared with ``block`` and ``recurring`` rules through the document cache. With
+``unspread`` params (see ``unspread``), lines spread apart to get past keyword filters are also
+scored as they read with the spreading undone. Several
 signal tables may share a name; a name still counts once per line. Signals with a literal anchor
 are tried only near occurrences of it; a pattern that starts with a literal keeps the scan fast.
 """
