@@ -112,52 +112,6 @@ KNOWN_MISSES: dict[str, str] = {
         "blind round 7: not caught yet",
     "duplicate/word: 我们我们一定不辜负大家的期望。":
         "blind round 7: not caught yet",
-    "boilerplate/watermark: 优品PPT站 youpinppt.com 原创设计":
-        "blind round 8: not caught yet",
-    "boilerplate/download: 字体需自行安装，下载包内附字体文件，请先解压":
-        "blind round 8: not caught yet",
-    "boilerplate/contact: 定制PPT联系微Xin：yp-ppt99（工作时间9:00-22:00）":
-        "blind round 8: not caught yet",
-    "boilerplate/follow: 更多精品PPT请关注抖音号：优品PPT站":
-        "blind round 8: not caught yet",
-    "boilerplate/contact: 获取答案及解析请+V：tihai_2024 （发送试卷名称）":
-        "blind round 8: not caught yet",
-    "boilerplate/header: 锦程简历网 | 找工作 先做一份好简历":
-        "blind round 8: not caught yet",
-    "boilerplate/pitch: 锦程会员专享：500+套精美简历模板，一键套用":
-        "blind round 8: not caught yet",
-    "boilerplate/download: 本简历为Word格式，双击文字即可修改，图标可删除":
-        "blind round 8: not caught yet",
-    "boilerplate/contact: 简历优化一对一指导 联系VX：jc jianli（中间没有空格）":
-        "blind round 8: not caught yet",
-    "boilerplate/disclaimer: 模板中人物信息均为虚构，仅作示例使用":
-        "blind round 8: not caught yet",
-    "boilerplate/watermark: 锦程简历网 原创模板 盗图必究":
-        "blind round 8: not caught yet",
-    "boilerplate/header: 公文汇 — 机关单位公文写作第一站":
-        "blind round 8: not caught yet",
-    "boilerplate/contact: 材料代笔、讲话稿定制，电话/微信同号：一三九 二六七八 五五一二":
-        "blind round 8: not caught yet",
-    "boilerplate/pitch: 年度会员享全站公文范文无限阅读，每天不到一毛钱":
-        "blind round 8: not caught yet",
-    "boilerplate/follow: 每天推送一篇优质公文，欢迎转发给身边的笔杆子":
-        "blind round 8: not caught yet",
-    "boilerplate/watermark: 【教研云】":
-        "blind round 8: not caught yet",
-    "boilerplate/download: 本课件包含配套教案、音频和视频素材，下载后解压使用":
-        "blind round 8: not caught yet",
-    "boilerplate/header: 合同宝范本中心 — 专业合同模板下载":
-        "blind round 8: not caught yet",
-    "boilerplate/pitch: 单份合同下载3元，开通年卡畅享全部范本":
-        "blind round 8: not caught yet",
-    "boilerplate/download: 【使用说明】下划线部分请根据实际情况填写，填写完毕后删除本说明":
-        "blind round 8: not caught yet",
-    "boilerplate/watermark: 合同宝 HETONGBAO 版权所有":
-        "blind round 8: not caught yet",
-    "boilerplate/footer: 更多合同范本请登录合同宝官网搜索":
-        "blind round 8: not caught yet",
-    "boilerplate/header: 书山学习网 学习资料 | 考试复习 | 读书笔记":
-        "blind round 8: not caught yet",
     "placeholder/mailmerge: 尊敬的«客户姓名»先生/女士：":
         "blind round 8: not caught yet",
     "duplicate/funcword: 要切实做好疫情防控和和安全生产工作。":
