@@ -150,3 +150,19 @@ def test_a_long_line_of_one_phrase_repeated_is_judged_a_bounded_number_of_times(
     result = docclean.clean(text, fix="safe", max_removal=1.0)
     assert result.text == "前言。\n清楚地认识\n后记。\n"
     assert len(judged) < 500  # about 40,000 before
+
+
+def test_a_long_run_of_one_short_clause_is_judged_a_bounded_number_of_times(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a line of one short clause repeated (ab,ab,ab,…) every farther copy gives a longer unit
+    that only repeats the short one; judging each cost time quadratic in the run's length."""
+    from docclean.kinds import repetition
+
+    judged = []
+    original = repetition.RepetitionMatcher._fine
+    monkeypatch.setattr(repetition.RepetitionMatcher, "_fine",
+                        lambda self, unit: judged.append(1) or original(self, unit))
+    text = "前言。\n" + "ab," * 3_000 + "\n后记。\n"
+    rule = docclean.load_rules().get("DU004")
+    assert list(compile_rule(rule).find(Document(text))) == []
+    assert len(judged) < 3_000  # about 30 per copy before

@@ -65,7 +65,8 @@ def test_every_positive_signal_of_a_bundled_scorer_scans_only_part_of_a_long_tex
     from docclean.kinds.linescore import _AnchorScan
 
     text = "".join(f"第{i}条 2024年第{i % 12 + 1}季度，全市完成投资{i * 37}亿元，同比增长{i % 9}.{i % 7}%。\n"
-                   f"| 项目_{i} | {i}/{i + 1} | *重点* — #{i} · ~{i}~ |\n" for i in range(1, 3000))
+                   f"| 项目_{i} | {i}/{i + 1} | *重点* — #{i} · ~{i}~ |\n"
+                   f"The quick vivid query {i} moves via a valve; versions vary.\n" for i in range(1, 3000))
     whole = []
     for rule in default_rules().rules:
         if rule.kind == "line-score":

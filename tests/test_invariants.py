@@ -158,7 +158,7 @@ def test_long_chains_of_repeats_fold_back_without_overlaps(text: str, fix: str) 
 
 RUN_UNITS = ["★", "☆", " ", "\t", "的", "研究", "微信", "—", "X", "。", "QQ", "【", "_", "↓下载", "哈",
              "#", "|", "·", "⊙", "\u3000", "\u200b", "─", "✨", "元/份", "公 ", "字 ", "八", "#标签 ", "第1页共2页 ",
-             "www.example.com ", "文库 ", "❶", "V信", "往期回顾"]
+             "www.example.com ", "文库 ", "❶", "V信", "往期回顾", "q:", "ab,", "好，"]
 
 
 @pytest.mark.parametrize("unit", RUN_UNITS)

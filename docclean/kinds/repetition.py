@@ -314,13 +314,22 @@ class RepetitionMatcher:
             if len(key) < 2 or "\n" in key:
                 continue
             f = text.rfind(key, lo, p0)
+            periodic = 0
             while f >= 0:
                 size = p0 - f
                 q_end = p + size
                 # Both copies are equal, so the second ends with the same ending: it may only
                 # stop before the closing quotes the first had (说“长。“长。”).
+                # A unit that repeats a shorter one (ab,ab,) is a run of that shorter unit, tried
+                # first (it starts nearer): a run of copies is no doubled sentence. Inside a long
+                # run every farther start gives such a unit again, so the search stops after a
+                # few (judging each made a long run cost time quadratic in its length).
                 if boundary(q_end) and text[p:q_end] == text[f:p0]:
                     unit = text[p:q_end]
+                    if _periodic(unit):
+                        periodic += 1
+                        f = -1 if periodic >= 3 else text.rfind(key, lo, f)
+                        continue
                     if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
                             and not self._excused(text, f, q_end)):
                         last_hit = q_end
