@@ -68,16 +68,6 @@ KNOWN_MISSES: dict[str, str] = {
         "random letter-and-digit tokens: no signal short of a whole-text scan for mixed-case tokens",
     "boilerplate/obfusc: W W W . Y U N F A N P P T . N E T":
         "a URL spread apart letter by letter: unspread reads Chinese characters, not Latin letters",
-    "placeholder/contract: 签订日期：20__年__月__日":
-        "blind round 6: not caught yet",
-    "placeholder/contract: 违约金按合同总额的___%计算。":
-        "blind round 6: not caught yet",
-    "placeholder/resume: 姓名：XXX\u3000\u3000性别：X\u3000\u3000出生年月：19XX.XX":
-        "blind round 6: not caught yet",
-    "placeholder/party: 汇报人：XXX\u300020XX年X月X日":
-        "blind round 6: not caught yet",
-    "placeholder/event: 活动时间：202X年X月X日\u3000活动地点：XX广场":
-        "blind round 6: not caught yet",
     "duplicate/funcword: 1．下列说法中正确的是是（\u3000\u3000）":
         "blind round 6: not caught yet",
     "duplicate/word: 在这个这个激动人心的时刻，我们欢聚一堂。":
@@ -159,17 +149,10 @@ KNOWN_MISSES: dict[str, str] = {
         "blind round 7: not caught yet",
     "boilerplate/furniture: 手机扫一扫，随时随地看文档":
         "blind round 7: not caught yet",
-    "placeholder/latin: Dear [Hiring Manager's Name],":
-        "blind round 7: not caught yet",
     "placeholder/resume: 姓名：张三  电话：138 0000 0000":
-        "blind round 7: not caught yet",
-    "placeholder/trad: 學生姓名：○○○\u3000班級：○年○班":
-        "blind round 7: not caught yet",
-    "placeholder/trad: 立書人○○○（以下簡稱甲方）":
-        "blind round 7: not caught yet",
+        "a sample name and number look like a filled-in form (张三 is also a real name); the line "
+        "is taken whole for contact boilerplate instead",
     "duplicate/clause: 各单位要高度重视，高度重视，切实抓好落实。":
-        "blind round 7: not caught yet",
-    "duplicate/latin: I am confident that my skills my skills match your requirements.":
         "blind round 7: not caught yet",
     "duplicate/word: 全体干部要深入学习贯彻贯彻落实会议精神。":
         "blind round 7: not caught yet",
