@@ -93,8 +93,10 @@ def save() -> None:
     """Write the cache when patterns were added since it was read (quietly does nothing when the
     folder cannot be written)."""
     global _added
+    if not _added or _loaded is None:  # the common case: every clean() call asks
+        return
     path = cache_file()
-    if not _added or path is None or _loaded is None:
+    if path is None:
         return
     if len(_loaded) > MAX_ENTRIES:  # rule files come and go: drop what this run did not use
         for key in [k for k in _loaded if k not in _used]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -346,7 +346,7 @@ _ANALYSES: dict[tuple[Any, int, str], Any] = {}  # the analyses of patterns, by 
 _CODE: list[str] = []  # a digest of this module, which the stored analyses depend on
 
 
-def _analysis(pattern: Pattern, kind: str, analyse: Any) -> Any:
+def _analysis(pattern: Pattern, kind: str, analyse: Callable[[Pattern], Any]) -> Any:
     """``analyse(pattern)``, worked out once per pattern text and flags: in this process, and,
     through the regex cache (see ``regexcache``), once per version of this module."""
     key = (pattern.pattern, int(pattern.flags), kind)

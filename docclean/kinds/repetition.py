@@ -330,8 +330,7 @@ class RepetitionMatcher:
                         periodic += 1
                         f = -1 if periodic >= 3 else text.rfind(key, lo, f)
                         continue
-                    if (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
-                            and not self._excused(text, f, q_end)):
+                    if self._counts(unit, text, f, q_end):
                         last_hit = q_end
                         yield Hit(p0, q_end, "", {"match": text[f:q_end], "unit": unit})
                         break
@@ -342,6 +341,12 @@ class RepetitionMatcher:
                     if hit is not None:
                         last_hit = hit.end + 1
                         yield hit
+
+    def _counts(self, unit: str, text: str, start: int, end: int) -> bool:
+        """Whether a sentence ``unit`` doubled from ``start`` to ``end`` is reported: long enough,
+        not in the lexicon, not excused."""
+        return (len(_WORDY.findall(unit)) >= self.min_len and not self._fine(unit)
+                and not self._excused(text, start, end))
 
     def _switched(self, text: str, m: re.Match[str], lo: int, boundary: Callable[[int], bool],
                   stops: frozenset[str]) -> Hit | None:
@@ -360,8 +365,7 @@ class RepetitionMatcher:
             if stops.intersection(unit):
                 return None  # nearest first: farther starts hold this ending too
             if (q < len(text) and text[q] in self.final_ends and text[q] != text[e] and boundary(q + 1)
-                    and text[p:q] == unit and len(_WORDY.findall(unit)) >= self.min_len
-                    and not self._fine(unit) and not self._excused(text, f, q + 1)):
+                    and text[p:q] == unit and self._counts(unit, text, f, q + 1)):
                 return Hit(e, q, "", {"match": text[f : q + 1], "unit": unit})
             f = text.rfind(key, lo, f)
         return None
