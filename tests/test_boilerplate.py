@@ -167,3 +167,50 @@ def test_a_call_glued_to_prose_costs_only_the_call(call: str) -> None:
     # A numbered heading never scores as a reseller line: the call stays, and so does the heading.
     heading = "（二）完善服务机制，做到件件有回音、事事有着落。"
     assert heading in clean("前言。\n\n" + heading + call + "\n\n后记。\n")
+
+
+SHORT_HOSTS = [
+    "又诗曰：",
+    "闪击英雄：古德里安",
+    "7. 国内联播快讯：",
+    "```bash",
+    "}, false);",
+    "＊＊＊＊＊",
+    "世纪宝宝（图片）",
+]
+GLUED_NOTES = [
+    "——松岚范文馆原创，转载请注明出处",
+    "（更多资料加微：wx20245）",
+    "——本资料由青禾文库收集整理",
+]
+
+
+@pytest.mark.parametrize("note", GLUED_NOTES)
+def test_a_note_glued_to_a_short_line_costs_only_the_note(note: str) -> None:
+    """A headline, a verse's lead-in, a numbered item or a code line too short to be prose keeps
+    its own text when a reseller's note is glued to it."""
+    for host in SHORT_HOSTS:
+        text = BODY + host + note + "\n" + BODY
+        out = clean(text)
+        assert out == BODY + host + "\n" + BODY, (host, note)
+
+
+def test_a_line_that_is_junk_throughout_goes_whole() -> None:
+    """No cut where the text before the note is junk itself or a signal spans the cut."""
+    for line in ("☆☆☆ 2024新版 ☆ 独家首发 ☆☆☆", "★松岚学堂★ 周五晚直播课开讲",
+                 "QQ群：31415926（备注：资料）", "— 5 — 星河文档网精品资料"):
+        text = BODY + line + "\n" + BODY
+        assert clean(text) == BODY + BODY, line
+
+
+def test_of_two_notes_after_prose_only_the_ad_goes() -> None:
+    dateline = "首都各界群众在天安门广场欢庆新世纪的到来。（本报北京1月1日电）"
+    for ad in ("→更多范文请访问 www.xinghe88.com", "（更多资料加微：wx20245）", "——松岚范文馆原创，转载请注明出处"):
+        assert clean(BODY + dateline + ad + "\n") == BODY + dateline + "\n", ad
+
+
+def test_one_source_note_of_another_kind_survives_repeated_notes() -> None:
+    lines = [DOC[0], DOC[1] + "（转自知乎）", DOC[2], DOC[3] + "（来源：墨香书屋）", DOC[4],
+             DOC[5] + "（来源：听雨书屋）", *DOC[6:]]
+    expected = [DOC[0], DOC[1] + "（转自知乎）", *DOC[2:]]
+    assert clean("\n".join(lines) + "\n") == "\n".join(expected) + "\n"

@@ -231,22 +231,33 @@ class LineScorer:
             # Below the threshold: a short tail set off by a bracket, dash or symbol after the last
             # full stop of prose needs one point less (an ad appended to a paragraph).
             cut = self._prose_end(doc, i, sentences_only=below)
+            glued = cut is None and not below
+            if glued:
+                cut = self._glued_note(doc, i)
             if cut is None:
                 continue
             end = doc.lines.line(i).end
             start = end - len(doc.text[cut:end].lstrip())
-            tail_text = doc.text[start:end]
             if below:
-                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
-                    tail, telling = self._tail_score(doc, tail_text)
-                    if tail.score >= self.threshold - 1 and telling:
-                        tails[i] = (start, LineScore(tail.score, (*tail.reasons, "set off after prose")))
+                # of several notes after the prose, the last one alone first (a dateline
+                # （本报北京1月1日电） followed by an ad keeps the dateline)
+                begins = [m.start() for m in _GLUE.finditer(doc.text, start + 1, end)
+                          if not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(doc.text, m.start(), end)]
+                for begin in dict.fromkeys((*reversed(begins), start)):
+                    tail_text = doc.text[begin:end]
+                    if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
+                        tail, telling = self._tail_score(doc, tail_text)
+                        if tail.score >= self.threshold - 1 and telling:
+                            tails[i] = (begin, LineScore(tail.score, (*tail.reasons, "set off after prose")))
+                            break
                 continue
             found.add(i)
             kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
             out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
-            tail, _ = self._tail_score(doc, tail_text)
-            if tail.score >= self.threshold and start < end:
+            tail, _ = self._tail_score(doc, doc.text[start:end])
+            if glued:
+                tails[i] = (start, LineScore(tail.score, (*tail.reasons, "glued to the line's own text")))
+            elif tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
 
@@ -279,8 +290,43 @@ class LineScorer:
             cut = decorations[-1].start()
         else:
             return None
-        if len(_CONTENT_CHAR.findall(head, 0, cut)) >= max(1, self.prose_head // 3):
+        if len(_CONTENT_CHAR.findall(head, 0, cut)) >= max(1, self.prose_head // 3) \
+                and not _FRAMED.match(head):  # a line framed by decorations is one
             return line.start + len(head[:cut].rstrip())
+        return None
+
+    def _glued_note(self, doc: Document, i: int) -> int | None:
+        """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
+        when the note comes within a point of the threshold on its own (a set-off note, see
+        ``prose_head``) and the line's text before it scores nothing on its own (its signals,
+        negative ones included, add up to zero or less): a headline, a verse's lead-in or a code
+        line with an ad appended keeps its own text, however short."""
+        line = doc.lines.line(i)
+        body = doc.text[line.start : line.end].rstrip()
+        if len(body) > self.max_len:
+            return None
+        for m in reversed(list(_GLUE.finditer(body, 1))):
+            start = m.start()
+            if m.group().startswith(_OPENERS) and _CLOSED_AT_END.fullmatch(body, start) is None:
+                continue
+            head = body[:start].rstrip()
+            if not _KEEPABLE.search(head):
+                return None
+            if m.group()[0] in "—-" and _LATIN_AFTER.match(body, m.end()):
+                continue  # a dash inside an English sentence
+            if not m.group().startswith(("（", "(", "—", "-")) and _FRAMED.match(head):
+                return None  # a line framed by decorations (☆☆☆ 2024新版 ☆ 独家首发 ☆☆☆) is one
+            tail, telling = self._tail_score(doc, body[start:])
+            if tail.score < self.threshold - 1 or not telling:
+                continue
+            own, _ = self._tail_score(doc, head)
+            if own.score > 0:
+                return None
+            # no evidence may straddle the cut (★松岚学堂★ is one decorated name)
+            whole, _ = self._tail_score(doc, body)
+            if not {r for r in whole.reasons if "+" in r} <= {*own.reasons, *tail.reasons}:
+                return None
+            return line.start + len(head)
         return None
 
     def _evidence_start(self, doc: Document, n: int, start: int, lo: int, hi: int) -> int:
@@ -494,6 +540,16 @@ _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# What glues a note to the end of a line: a bracket, a dash or a decoration; a bracket's note
+# closes at the line's end.
+_OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
+_GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}|[★☆※▲▼◆■●►▶→⇒➤☞👉~～]+")
+_CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
+_LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
+_FRAMED = re.compile("[ \t\u3000]*[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+                     "\u203b\u2550-\u256c\U0001f000-\U0001faff~～#＃>»=＝]")
+# A line's own text: a character of a word, of code or of a separator line (not a page number).
+_KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]")
 SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters

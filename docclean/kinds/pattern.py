@@ -14,10 +14,12 @@ unless a Chinese character stands right before and after the hit, as in a commen
 ``// 将XX号位复制到0号位``), ``quiet_zones`` (regexes run over the whole text: a hit inside one
 of their matches is dropped, e.g. a blank form annexed to a law, whose fields are meant to stay
 blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
-shape that is junk only when a reseller repeats it), ``gate`` (stdlib regexes, one of which
-matches on every line where the patterns can match: only those lines are scanned; the patterns
-must never read past a line break, see ``anchored``), ``engine``. Patterns with a literal anchor
-are scanned through it without any declaration (see ``anchored``).
+shape that is junk only when a reseller repeats it; with ``min_lines_by``, a regex, only hits of
+the same kind add up: the same first match of it, or the same text besides its matches),
+``gate`` (stdlib regexes, one of which matches on every line where the patterns can match:
+only those lines are scanned; the patterns must never read past a line break, see
+``anchored``), ``engine``. Patterns with a literal anchor are scanned through it without any
+declaration (see ``anchored``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from . import Hit
 from .anchored import anchor_plan, checked_gate, declared_gate, scan
 from .regexes import Pattern, compile_patterns, finditer, line_confined, literal_anchors
 
+# Brackets, dashes, colons and spaces around a note's name.
+_LABEL_MARKS = re.compile(r"[\s（）()【】\[\]〔〕［］—\-:：]+")
 _UNSET = -1  # a gate key not worked out yet
 
 
@@ -67,6 +71,8 @@ class PatternMatcher:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
         self.min_lines = int(p.get("min_lines", 1))
+        by = p.get("min_lines_by")
+        self.min_lines_by = compile_patterns(rule, [by], key="min_lines_by") if by else None
         self.skip_code = bool(p.get("skip_code", False))
         # each zone regex runs on its own: joined into one alternation they scan far slower
         self.zones = [compile_patterns(rule, [z], key="quiet_zones") for z in p.get("quiet_zones", [])]
@@ -114,11 +120,27 @@ class PatternMatcher:
         if self.unless is not None and self._unless_met(doc):
             return
         if self.min_lines > 1:
-            hits = list(self._hits(doc))
-            if len({doc.lines.line_of(h.start) for h in hits}) >= self.min_lines:
-                yield from hits
+            yield from self._repeated(doc, list(self._hits(doc)))
             return
         yield from self._hits(doc)
+
+    def _repeated(self, doc: Document, hits: list[Hit]) -> list[Hit]:
+        """The hits on at least ``min_lines`` lines. With ``min_lines_by``, hits add up only
+        with hits of the same kind: the same first match of that regex (the same label, 来源 or
+        转自), or the same text besides its matches, brackets and punctuation (the same name)."""
+        if self.min_lines_by is None:
+            lines = {doc.lines.line_of(h.start) for h in hits}
+            return hits if len(lines) >= self.min_lines else []
+        by = self.min_lines_by
+        groups: dict[tuple[int, str], list[Hit]] = {}
+        for h in hits:
+            text = doc.text[h.start : h.end]
+            m = by.search(text)
+            groups.setdefault((0, m.group() if m else ""), []).append(h)
+            groups.setdefault((1, _LABEL_MARKS.sub("", by.sub("", text))), []).append(h)
+        kept = {h.start: h for group in groups.values()
+                if len({doc.lines.line_of(h.start) for h in group}) >= self.min_lines for h in group}
+        return [kept[k] for k in sorted(kept)]
 
     def find_near(self, doc: Document, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         """``find(doc)`` when hits can only start inside ``spans``: for a rule with a
