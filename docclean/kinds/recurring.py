@@ -3,7 +3,9 @@
 A line is reported at every occurrence when its normalised form (white space dropped, digits
 folded) occurs at least ``min_count`` times, it is at most ``max_len`` characters, and either
 the ``scorer`` rule gives it at least ``min_score`` points or it matches one of ``patterns``
-(whole-line shapes that are junk when repeated, such as anti-copy garbage).
+(whole-line shapes that are junk when repeated, such as anti-copy garbage). A line that occurs
+at least ``often_count`` times needs only ``often_score`` points (a weak signal repeated through
+the whole document is a watermark; real text repeats headings, which score nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .linescore import LineScorer
+from .linescore import LineScore, LineScorer
 from .regexes import compile_patterns, finditer
 
 _FOLD = re.compile(r"\s+|(\d+)")
@@ -34,6 +36,8 @@ class RecurringMatcher:
         self.scorer_id = str(p["scorer"])
         self.min_count = int(p.get("min_count", 2))
         self.min_score = int(p.get("min_score", 1))
+        self.often_count = int(p.get("often_count", 0))
+        self.often_score = int(p.get("often_score", self.min_score))
         self.max_len = int(p.get("max_len", 80))
         pats = p.get("patterns", [])
         self.shapes = compile_patterns(rule, pats, key="patterns") if pats else None
@@ -50,12 +54,13 @@ class RecurringMatcher:
         scores = self._scorer.scores(doc)
         text, lines = doc.text, doc.lines.lines
         candidates: dict[int, str] = {}
+        floor = min(self.min_score, self.often_score) if self.often_count else self.min_score
         for i, s in scores.items():
-            if s.score >= self.min_score:
+            if s.score >= floor:
                 candidates[i] = _normal(text[lines[i].start : lines[i].end])
         keys = {k for k in candidates.values() if 0 < len(k) <= self.max_len}
-        if self.shapes is not None:
-            keys |= self._shaped(doc)
+        shaped = self._shaped(doc) if self.shapes is not None else set()
+        keys |= shaped
         if not keys:
             return
         counts: Counter[str] = Counter()
@@ -78,12 +83,22 @@ class RecurringMatcher:
             if n < self.min_count:
                 continue
             best = max((scores[i] for i in where[k] if i in scores), key=lambda s: s.score, default=None)
+            if k not in shaped and not self._qualifies(n, best):
+                continue
             for i in where[k]:
                 ln = lines[i]
                 own = scores.get(i, best)
                 reasons = own.explain() if own is not None else "whole-line shape"
                 yield Hit(ln.start, ln.next, None,
                           {"match": text[ln.start : ln.end], "count": n, "reasons": reasons})
+
+    def _qualifies(self, count: int, best: LineScore | None) -> bool:
+        """Whether a line seen ``count`` times whose best score is ``best`` is a watermark."""
+        if best is not None and best.score >= self.min_score:
+            return True
+        if best is None:
+            return False
+        return bool(self.often_count) and count >= self.often_count and best.score >= self.often_score
 
     def _shaped(self, doc: Document) -> set[str]:
         """Normalised lines that a shape pattern matches from end to end."""
