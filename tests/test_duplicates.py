@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import docclean
@@ -116,6 +116,7 @@ _HAN = "的之了啊是研究往期回顾清楚地认识一二三"
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.text(_HAN + "，。“：", max_size=6), st.text(_HAN, min_size=1, max_size=6),
                           st.integers(2, 30)), min_size=1, max_size=4))
+@example([("", "一三一之", 14), ("", "一", 2), ("", "一三一之", 9), ("", "一", 2)])
 def test_long_runs_of_copies_are_judged_as_every_start_would_be(parts: list[tuple[str, str, int]]) -> None:
     """Inside a long run of copies a rejected start is not judged again at every copy (that
     cost time quadratic in the run's length); the phrase rules find exactly what judging every

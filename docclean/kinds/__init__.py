@@ -31,7 +31,7 @@ class Matcher(Protocol):
 
 
 def _factories() -> dict[str, Callable[[Rule], Matcher]]:
-    from . import block, linescore, pattern, recurring, repetition, sequence
+    from . import block, linescore, pattern, recurring, repetition, sequence, tails
 
     return {
         "pattern": pattern.PatternMatcher,
@@ -40,6 +40,7 @@ def _factories() -> dict[str, Callable[[Rule], Matcher]]:
         "recurring": recurring.RecurringMatcher,
         "repetition": repetition.RepetitionMatcher,
         "sequence": sequence.SequenceMatcher,
+        "repeated-tail": tails.RepeatedTailMatcher,
     }
 
 

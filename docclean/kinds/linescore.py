@@ -351,6 +351,17 @@ class LineScorer:
                  if m is not None]
         return min(found, default=start)
 
+    def telling(self, score: LineScore) -> bool:
+        """Whether one of the positive signals behind ``score`` says more than its form (is not
+        a ``form`` signal); bonuses for context do not count."""
+        named = {sig.name: sig for sig in self.signals}
+        for reason in score.reasons:
+            name, sep, _ = reason.rpartition("+")
+            sig = named.get(name) if sep else None
+            if sig is not None and sig.weight > 0 and not sig.form:
+                return True
+        return False
+
     def _tail_score(self, doc: Document, tail: str) -> tuple[LineScore, bool]:
         """The score of ``tail`` as a line of its own, from its signals alone, and whether its
         positive signals say more than its form (one of them is not a ``form`` signal)."""

@@ -4,8 +4,9 @@ A line is reported at every occurrence when its normalised form (white space dro
 folded) occurs at least ``min_count`` times, it is at most ``max_len`` characters, and either
 the ``scorer`` rule gives it at least ``min_score`` points or it matches one of ``patterns``
 (whole-line shapes that are junk when repeated, such as anti-copy garbage). A line that occurs
-at least ``often_count`` times needs only ``often_score`` points (a weak signal repeated through
-the whole document is a watermark; real text repeats headings, which score nothing).
+at least ``often_count`` times needs only ``often_score`` points, one of its signals not a mere
+``form`` (a weak signal repeated through the whole document is a watermark; real text repeats
+headings, which score nothing, and a form's empty fields, which are only a form).
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ class RecurringMatcher:
             return True
         if best is None:
             return False
-        return bool(self.often_count) and count >= self.often_count and best.score >= self.often_score
+        if not self.often_count or count < self.often_count or best.score < self.often_score:
+            return False
+        return self._scorer is not None and self._scorer.telling(best)
 
     def _shaped(self, doc: Document) -> set[str]:
         """Normalised lines that a shape pattern matches from end to end."""

@@ -505,11 +505,15 @@ class _Run:
     Inside a run of period ``d``, a start whose unit and ``CONTEXT`` characters before it equal
     those of a rejected start gets the same match (the same unit, to the same end: the copies of
     that rotation of the unit end where they ended there) and, with at least ``COPIES`` copies
-    left, the same judgement, as long as the rules' regexes look back at most ``CONTEXT``
-    characters and tell copy counts apart only below ``COPIES``."""
+    and ``REACH`` characters left, the same judgement, as long as the rules' regexes look back
+    at most ``CONTEXT`` characters and tell apart only runs shorter than that."""
 
     CONTEXT = 16
     COPIES = 8
+    # characters left in the run below which starts are judged again: four units of the longest
+    # length (the copies one judgement covers differ with the length left: 一三一之 read from ten
+    # copies before the run's end was rejected, from nine accepted)
+    REACH = 4 * 16
 
     __slots__ = ("period", "rejected")
 
@@ -531,7 +535,7 @@ class _Run:
     def settled(self, text: str, c: int) -> bool:
         """Whether start ``c`` is judged already (and rejected)."""
         end = self.rejected.get(self._key(text, c, self.period))
-        return end is not None and c < end - self.COPIES * self.period
+        return end is not None and c < end - max(self.COPIES * self.period, self.REACH)
 
     @classmethod
     def _key(cls, text: str, c: int, d: int) -> str:

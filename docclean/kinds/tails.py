@@ -1,0 +1,132 @@
+"""Kind ``repeated-tail``: the same short note glued to the end of several different lines.
+
+A reseller who stamps a copy paragraph by paragraph appends one note over and over: （码住！）,
+【注：以当地口径为准】, ✨✨, [/hide]. A note is a line's end that starts at a set-off (a
+bracket, a symbol, an emoji, a dash or a run of spaces, matched by ``set_off``) no more than
+``max_len`` characters before the end; ``entry`` lists short regexes for what a set-off starts
+with, to find the lines worth a look (an ASCII bracket or dash glued to a Latin word or number
+is code: f(x), x--). A note is reported when the same note (white space dropped, digits folded)
+ends at least ``min_lines`` lines whose texts before it differ, at least one of them holding a
+Chinese character; where several notes of a line qualify, the longest is reported. Never
+counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
+note that ``exclude`` matches from end to end (a news item's photo credit, a footnote mark), a
+lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+
+from ..document import Document
+from ..rules import Rule
+from . import Hit
+from .pattern import code_spans
+from .regexes import compile_patterns, search
+
+_FOLD = re.compile(r"\s+|(\d+)")
+# what a note must hold: a character of a word, a symbol or an emoji
+_CONTENT = re.compile("[\\w\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\u2661\u2665]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+# an ASCII bracket or dash glued to a Latin word or number is code or a formula: f(x), a[1], x--
+_ASCII_MARK = frozenset("([{<-~")
+_CODE_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
+# spaces that follow spaces or a line break indent a line: no set-off
+_SPACE = frozenset(" \t\u3000\n")
+# what a note set off by spaces alone must hold: a digit, a sign or a symbol (积分+12)
+_MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff]")
+# a lead-in (诗曰：) or a clause that goes on (，)
+_LEAD_IN = ("：", ":", "，", ",", "、")
+# a note holds no end of a sentence outside brackets: text after one is the line's own
+_SENTENCE_END = re.compile("[。；;](?![^（(【\\[〔［]*[）)】\\]〕］])|[。；;]$")
+
+
+def _normal(note: str) -> str:
+    return _FOLD.sub(lambda m: "#" if m.group(1) else "", note)
+
+
+class RepeatedTailMatcher:
+    """Matcher for kind ``repeated-tail``."""
+
+    def __init__(self, rule: Rule) -> None:
+        p = rule.params
+        self.rule = rule
+        self.min_lines = int(p.get("min_lines", 3))
+        self.max_len = int(p.get("max_len", 30))
+        self.set_off = re.compile(str(p["set_off"]))
+        # the lines worth a look: what a set-off starts with (``entry``, short regexes, each
+        # scanned on its own) no more than max_len characters before the end
+        n = self.max_len
+        self.entries = [re.compile(f"(?m){e}[^\n]{{0,{n}}}$") for e in p["entry"]]
+        excl = p.get("exclude", [])
+        self.exclude = compile_patterns(rule, [f"^(?:{x})$" for x in excl], key="exclude") if excl else None
+
+    def find(self, doc: Document) -> Iterator[Hit]:
+        """Yield the note of every line whose note recurs on enough different lines."""
+        text = doc.text
+        code = _merged(code_spans(doc))
+        code_starts = [a for a, _ in code]
+        notes: dict[int, list[tuple[int, str]]] = {}  # line index -> [(start, key)], longest first
+        hosts: dict[str, set[str]] = {}
+        han: set[str] = set()
+        line_of = doc.lines.line_of
+        candidates = {line_of(p) for rx in self.entries for m in rx.finditer(text)
+                      if (p := m.start()) and not (text[p] in _ASCII_MARK and text[p - 1] in _CODE_BEFORE)
+                      and not (text[p] in _SPACE and text[p - 1] in _SPACE)}
+        for i in sorted(candidates):
+            line = doc.lines.line(i)
+            body = text[line.start : line.end].rstrip()
+            if _HEADING.match(body):
+                continue  # a Markdown heading's own annotation: ## 类装饰器（新语法）
+            lo = max(1, len(body) - self.max_len)
+            found = []
+            for m in self.set_off.finditer(body, lo):
+                start = m.start()
+                head = body[:start].rstrip()
+                note = body[start:].strip()
+                if not head or not self._counts(note, doc):
+                    continue
+                if body[start].isspace() and not _MARKED.search(note):
+                    continue  # set off by spaces alone: a heading's words (第七章　附则)
+                if _inside(code, code_starts, line.start + start):
+                    continue
+                key = _normal(note)
+                found.append((line.start + start, key))
+                hosts.setdefault(key, set()).add(head)
+                if _HAN.search(head):
+                    han.add(key)
+            if found:
+                notes[i] = found
+        qualified = {k for k, h in hosts.items() if len(h) >= self.min_lines and k in han}
+        for i, found in notes.items():
+            for start, key in found:  # set-offs in order: the first qualifying note is the longest
+                if key in qualified:
+                    end = doc.lines.lines[i].end
+                    while end > start and text[end - 1].isspace():
+                        end -= 1
+                    yield Hit(start, end, None, {"match": text[start:end], "count": len(hosts[key])})
+                    break
+
+    def _counts(self, note: str, doc: Document) -> bool:
+        if not note or len(note) > self.max_len or not _CONTENT.search(note):
+            return False
+        if note.endswith(_LEAD_IN) or _SENTENCE_END.search(note):
+            return False
+        return self.exclude is None or search(self.rule, self.exclude, note, doc.time_budget) is None
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], p: int) -> bool:
+    k = bisect_right(starts, p) - 1
+    return k >= 0 and p < spans[k][1]

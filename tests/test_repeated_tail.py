@@ -1,0 +1,54 @@
+"""Kind ``repeated-tail`` (BP009): one note glued to the end of several different lines."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import docclean
+
+PARAS = [
+    "今年以来，中心扎实推进各项重点工作，取得了明显成效。",
+    "新的一年，我们将认真总结经验，查找差距。",
+    "各项任务均已落实到位，群众满意度持续提升。",
+    "加强组织领导，压实工作责任。",
+]
+
+
+def notes(text: str) -> list[str]:
+    return [f.text for f in docclean.clean(text, select=["BP009"]).findings]
+
+
+def test_a_note_after_three_different_lines_is_flagged_not_removed() -> None:
+    text = "".join(p + "（直接套用👍）\n" for p in PARAS[:3]) + PARAS[3] + "\n"
+    result = docclean.clean(text, select=["BP009"])
+    assert [f.text for f in result.findings] == ["（直接套用👍）"] * 3
+    assert all(not f.applied and f.action == "flag" for f in result.findings)
+    assert result.text == text
+
+
+def test_digits_are_folded_and_the_longest_repeated_note_is_reported() -> None:
+    text = "\n".join([PARAS[0] + "（图1）◆金币+5", PARAS[1] + "◆金币+12", PARAS[2] + "◆金币+300"]) + "\n"
+    assert notes(text) == ["◆金币+5", "◆金币+12", "◆金币+300"]
+
+
+def test_the_same_line_repeated_is_not_a_glued_note() -> None:
+    """Three copies of one line give one host text: a watermark line is BP004's, not this."""
+    text = (PARAS[0] + "✨✨\n") * 3
+    assert notes(text) == []
+
+
+def test_hosts_without_chinese_do_not_count() -> None:
+    text = "alpha ✨✨\nbeta ✨✨\ngamma ✨✨\n"
+    assert notes(text) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PARAS), min_size=0, max_size=6),
+       st.text(alphabet="（）【】✨~金币码住抄0123 ！", min_size=1, max_size=8))
+def test_flags_cover_only_line_ends(hosts: list[str], note: str) -> None:
+    text = "".join(h + note + "\n" for h in hosts)
+    for f in docclean.clean(text, select=["BP009"]).findings:
+        assert text[f.start : f.end] == f.text
+        assert text[f.end :].split("\n", 1)[0].strip() == ""  # only white space after it
+        assert 0 < f.start < f.end <= len(text)
