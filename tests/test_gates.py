@@ -398,7 +398,7 @@ def _rule_file(folder: Path, gate: str) -> Path:
         "action = 'strip'\nsafety = 'safe'\nmessage = 'house note'\n"
         "doc = { summary = 's', why = 'w', example = 'e', instead = 'i', fix_safety = 'f' }\n"
         f"params = {{ patterns = ['（星河文档网[^）\\n]{{0,8}}）'], gate = ['{gate}'] }}\n"
-        "tests = [ { text = '正文。⟦（星河文档网出品）⟧\\n', fixed = '正文。\\n' }, { text = '正文。\\n' } ]\n",
+        "tests = [ { text = '正文。⟦（星河文档网收录）⟧\\n', fixed = '正文。\\n' }, { text = '正文。\\n' } ]\n",
         encoding="utf-8")
     return path
 
@@ -427,7 +427,7 @@ def test_a_gate_hyperscan_would_read_differently_is_refused(
     assert message in str(err.value) and "ZZ101" in str(err.value) and f"gate {gate!r}" in str(err.value)
     assert str(rules) in str(err.value) and "\n" not in str(err.value)
     with pytest.raises(RuleError, match="ZZ101"):  # a text long enough to be prescanned
-        docclean.clean(FILLER + "正文。（星河文档网出品）\n", rules=ruleset, max_removal=1.0)
+        docclean.clean(FILLER + "正文。（星河文档网收录）\n", rules=ruleset, max_removal=1.0)
     doc = tmp_path / "long.txt"
     doc.write_text(FILLER, encoding="utf-8")
     assert main(["check", "--rules", str(rules), str(doc)]) == 2
@@ -439,10 +439,11 @@ def test_a_gate_hyperscan_would_read_differently_is_refused(
 def test_a_proper_gate_is_accepted(tmp_path: Path) -> None:
     ruleset = docclean.load_rules(_rule_file(tmp_path, "星河文档网"))
     assert check_rule(ruleset.get("ZZ101"), ruleset) == []
-    text, offset = _deep("正文。（星河文档网出品）\n")
+    # a note no bundled rule strips (BP005 takes a site's 出品 credit itself)
+    text, offset = _deep("正文。（星河文档网收录）\n")
     result = docclean.clean(text, rules=ruleset, max_removal=1.0)
     assert [(f.rule, f.start - offset, f.end - offset) for f in result.findings] == [("ZZ101", 3, 12)]
-    assert result.text == text.replace("（星河文档网出品）", "")
+    assert result.text == text.replace("（星河文档网收录）", "")
 
 
 @pytest.mark.parametrize(("gate", "message"), REFUSED_GATES)
@@ -515,7 +516,7 @@ def test_disabled_rules_are_not_compiled_for_the_prescan(tmp_path: Path) -> None
     from docclean import kinds
 
     ruleset = docclean.load_rules(_rule_file(tmp_path, "（星河文档网"))
-    text, _ = _deep("正文。（星河文档网出品）\n")
+    text, _ = _deep("正文。（星河文档网收录）\n")
     assert not docclean.clean(text, rules=ruleset, ignore=["ZZ101"], max_removal=1.0).findings
     assert ("（星河文档网",) not in prescan._keys
     docclean.clean(text, rules=ruleset, max_removal=1.0)
