@@ -7,8 +7,9 @@ Overlaps are resolved like this, and the order is deterministic:
    end of the previously applied edit; otherwise it is skipped whole and reported with
    ``applied=False``.
 2. A finding that lies entirely inside an applied strip is absorbed (not reported): the text it
-   points at is gone, and the strip's finding accounts for it. Of several flag findings of one
-   category on the same span only the first rule's is kept.
+   points at is gone, and the strip's finding accounts for it. A flag finding that lies
+   inside another flag finding of its category (the same span included: then the first rule's
+   is kept) is dropped too: 20XX年X月 is one date left to fill in, not three slots.
 3. The edited text is checked again; edits found then are mapped back to offsets in the input
    (merged with the earlier edits they touch) until nothing more applies, so the result is a
    fixed point: cleaning it again changes nothing. These later passes run only the rules whose
@@ -154,17 +155,17 @@ def resolve(cands: list[Candidate], mode: FixMode) -> list[Candidate]:
                 strips.append((c.start, c.end))
     strip_starts = [s for s, _ in strips]
     kept: list[Candidate] = []
-    seen_flags: set[tuple[str, int, int]] = set()
+    flag_end: dict[str, int] = {}  # category → the furthest end of a flag kept so far
     for c in sorted(cands, key=lambda c: (c.start, -(c.end - c.start), c.order)):
         if not c.applied and strips:
             k = bisect_right(strip_starts, c.start) - 1
             if k >= 0 and strips[k][0] <= c.start and c.end <= strips[k][1]:
                 continue
         if c.replacement is None or not c.applied:
-            key = (c.rule.category, c.start, c.end)
-            if key in seen_flags:
+            # a flag inside another flag of its category says nothing more (X in 20XX年X月)
+            if c.end <= flag_end.get(c.rule.category, -1):
                 continue
-            seen_flags.add(key)
+            flag_end[c.rule.category] = max(c.end, flag_end.get(c.rule.category, -1))
         kept.append(c)
     return kept
 

@@ -232,3 +232,10 @@ def test_clean_corpus_raises_few_placeholder_flags() -> None:
         text = path.read_text(encoding="utf-8")[:300_000]
         flagged += [(path.name, f.text) for f in placeholders(text)]
     assert len(flagged) <= 3, flagged
+
+
+def test_a_slot_inside_a_flagged_placeholder_is_not_reported_again() -> None:
+    """One unfilled date is one finding, though rules for single slots match inside it."""
+    result = docclean.clean("王馆长X年9月1日调任，活动将于7月17日至X日举办。")
+    found = sorted((f.start, f.end, f.rule) for f in result.findings if f.category == "placeholder")
+    assert found == [(3, 9, "PH002"), (22, 24, "PH002")]
