@@ -97,6 +97,8 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.prose_head = int(p.get("prose_head", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
+        # a name's telling signal (not a mere form), if any table of that name has one
+        self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
         self.unspread = unspread.parse(rule, p.get("unspread"))
         self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
@@ -231,9 +233,11 @@ class LineScorer:
             # Below the threshold: a short tail set off by a bracket, dash or symbol after the last
             # full stop of prose needs one point less (an ad appended to a paragraph).
             cut = self._prose_end(doc, i, sentences_only=below)
-            glued = cut is None and not below
-            if glued:
-                cut = self._glued_note(doc, i)
+            glued = None
+            if cut is None and not below:
+                glued = self._glued_note(doc, i)
+                if glued is not None:
+                    cut = glued[0]
             if cut is None:
                 continue
             end = doc.lines.line(i).end
@@ -254,10 +258,12 @@ class LineScorer:
             found.add(i)
             kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
             out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
+            if glued is not None:
+                note = glued[1]
+                tails[i] = (start, LineScore(note.score, (*note.reasons, "glued to the line's own text")))
+                continue
             tail, _ = self._tail_score(doc, doc.text[start:end])
-            if glued:
-                tails[i] = (start, LineScore(tail.score, (*tail.reasons, "glued to the line's own text")))
-            elif tail.score >= self.threshold and start < end:
+            if tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
 
@@ -295,12 +301,12 @@ class LineScorer:
             return line.start + len(head[:cut].rstrip())
         return None
 
-    def _glued_note(self, doc: Document, i: int) -> int | None:
+    def _glued_note(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
-        when the note comes within a point of the threshold on its own (a set-off note, see
-        ``prose_head``) and the line's text before it scores nothing on its own (its signals,
-        negative ones included, add up to zero or less): a headline, a verse's lead-in or a code
-        line with an ad appended keeps its own text, however short."""
+        and its score, when the note comes within a point of the threshold on its own (a set-off
+        note, see ``prose_head``) and the line's text before it scores nothing on its own (its
+        signals, negative ones included, add up to zero or less): a headline, a verse's lead-in or
+        a code line with an ad appended keeps its own text, however short."""
         line = doc.lines.line(i)
         body = doc.text[line.start : line.end].rstrip()
         if len(body) > self.max_len:
@@ -326,7 +332,7 @@ class LineScorer:
             whole, _ = self._tail_score(doc, body)
             if not {r for r in whole.reasons if "+" in r} <= {*own.reasons, *tail.reasons}:
                 return None
-            return line.start + len(head)
+            return line.start + len(head), tail
         return None
 
     def _evidence_start(self, doc: Document, n: int, start: int, lo: int, hi: int) -> int:
@@ -354,13 +360,7 @@ class LineScorer:
     def telling(self, score: LineScore) -> bool:
         """Whether one of the positive signals behind ``score`` says more than its form (is not
         a ``form`` signal); bonuses for context do not count."""
-        named = {sig.name: sig for sig in self.signals}
-        for reason in score.reasons:
-            name, sep, _ = reason.rpartition("+")
-            sig = named.get(name) if sep else None
-            if sig is not None and sig.weight > 0 and not sig.form:
-                return True
-        return False
+        return any(name in self._telling for name, sep, _ in (r.rpartition("+") for r in score.reasons) if sep)
 
     def _tail_score(self, doc: Document, tail: str) -> tuple[LineScore, bool]:
         """The score of ``tail`` as a line of its own, from its signals alone, and whether its

@@ -24,7 +24,8 @@ from .regexes import compile_patterns, finditer
 _FOLD = re.compile(r"\s+|(\d+)")
 
 
-def _normal(body: str) -> str:
+def normalised(body: str) -> str:
+    """``body`` with white space dropped and every run of digits folded to ``#``."""
     return _FOLD.sub(lambda m: "#" if m.group(1) else "", body)
 
 
@@ -58,7 +59,7 @@ class RecurringMatcher:
         floor = min(self.min_score, self.often_score) if self.often_count else self.min_score
         for i, s in scores.items():
             if s.score >= floor:
-                candidates[i] = _normal(text[lines[i].start : lines[i].end])
+                candidates[i] = normalised(text[lines[i].start : lines[i].end])
         keys = {k for k in candidates.values() if 0 < len(k) <= self.max_len}
         shaped = self._shaped(doc) if self.shapes is not None else set()
         keys |= shaped
@@ -76,7 +77,7 @@ class RecurringMatcher:
             c = body.lstrip()[:1]
             if ("#" if c.isdecimal() else c) not in firsts:
                 continue
-            k = _normal(body)
+            k = normalised(body)
             if k in keys:
                 counts[k] += 1
                 where.setdefault(k, []).append(index)
@@ -95,10 +96,10 @@ class RecurringMatcher:
 
     def _qualifies(self, count: int, best: LineScore | None) -> bool:
         """Whether a line seen ``count`` times whose best score is ``best`` is a watermark."""
-        if best is not None and best.score >= self.min_score:
-            return True
         if best is None:
             return False
+        if best.score >= self.min_score:
+            return True
         if not self.often_count or count < self.often_count or best.score < self.often_score:
             return False
         return self._scorer is not None and self._scorer.telling(best)
@@ -112,5 +113,5 @@ class RecurringMatcher:
             ln = index.line(index.line_of(m.start()))
             body = text[ln.start : ln.end]
             if body.strip() == m.group().strip() and len(body) <= self.max_len * 2:
-                out.add(_normal(body))
+                out.add(normalised(body))
         return out

@@ -16,16 +16,15 @@ lead-in ending in a colon, a note holding the end of a sentence, and Markdown he
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .pattern import code_spans
+from .pattern import _inside, _merged, code_spans
+from .recurring import normalised
 from .regexes import compile_patterns, search
 
-_FOLD = re.compile(r"\s+|(\d+)")
 # what a note must hold: a character of a word, a symbol or an emoji
 _CONTENT = re.compile("[\\w\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\u2661\u2665]")
 _HAN = re.compile("[\u4e00-\u9fff]")
@@ -41,10 +40,6 @@ _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
 _SENTENCE_END = re.compile("[。；;](?![^（(【\\[〔［]*[）)】\\]〕］])|[。；;]$")
-
-
-def _normal(note: str) -> str:
-    return _FOLD.sub(lambda m: "#" if m.group(1) else "", note)
 
 
 class RepeatedTailMatcher:
@@ -90,9 +85,9 @@ class RepeatedTailMatcher:
                     continue
                 if body[start].isspace() and not _MARKED.search(note):
                     continue  # set off by spaces alone: a heading's words (第七章　附则)
-                if _inside(code, code_starts, line.start + start):
+                if _inside(code, code_starts, line.start + start, line.start + start + 1):
                     continue
-                key = _normal(note)
+                key = normalised(note)
                 found.append((line.start + start, key))
                 hosts.setdefault(key, set()).add(head)
                 if _HAN.search(head):
@@ -116,17 +111,3 @@ class RepeatedTailMatcher:
             return False
         return self.exclude is None or search(self.rule, self.exclude, note, doc.time_budget) is None
 
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], p: int) -> bool:
-    k = bisect_right(starts, p) - 1
-    return k >= 0 and p < spans[k][1]
