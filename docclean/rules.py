@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
 import string
 import sys
@@ -11,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import regexcache
 from .errors import RuleError
 from .model import CATEGORIES, Action, FixSafety, RuleDoc, Severity
 
@@ -221,14 +225,28 @@ def _compile_all(ruleset: RuleSet) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The table in the TOML file ``path``; a file read before (same bytes) comes from the cache
+    of compiled patterns (``regexcache``), which skips parsing it again."""
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        raw = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file ({exc.strerror or exc})") from None
+    key = ("toml", hashlib.sha256(raw).digest())
+    kept = regexcache.recall(key)
+    if isinstance(kept, bytes):
+        with contextlib.suppress(EOFError, ValueError, TypeError):
+            table = marshal.loads(kept)  # a fresh copy: callers may change what they get
+            if isinstance(table, dict):
+                return table
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: rule file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path}: invalid TOML: {exc}") from None
+    with contextlib.suppress(ValueError):  # dates and times have no marshal form: not kept
+        regexcache.remember(key, marshal.dumps(data))
+    return data
 
 
 def _rules_in_file(path: Path) -> Rule:

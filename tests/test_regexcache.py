@@ -138,3 +138,55 @@ def test_stored_analyses_belong_to_one_version_of_the_code(fresh: Path, monkeypa
     monkeypatch.setattr(regexes, "_ANALYSES", {})
     monkeypatch.setattr(regexes, "_CODE", ["another version"])
     assert regexes.line_confined(pattern) is True  # another version of the code works it out afresh
+
+
+RULE_FILE = """id = "ZZ901"
+name = "cached-rule"
+category = "boilerplate"
+kind = "pattern"
+severity = "warning"
+action = "flag"
+message = "found {match}"
+
+[params]
+patterns = ['星河文档']
+
+[[tests]]
+text = "来自⟦星河文档⟧。"
+
+[[tests]]
+text = "星河与文档。"
+"""
+
+
+def test_rule_files_read_before_are_not_parsed_again(fresh: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean import rules
+
+    path = tmp_path / "rules" / "zz.toml"
+    path.parent.mkdir()
+    path.write_text(RULE_FILE, encoding="utf-8")
+    first = rules._read_toml(path)
+    first["name"] = "changed by a caller"  # what a caller does to its copy stays there
+    regexcache.save()
+    monkeypatch.setattr(regexcache, "_loaded", None)  # as in a new process
+
+    def no_parsing(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(rules.tomllib, "loads", no_parsing)
+    again = rules._read_toml(path)
+    assert again["name"] == "cached-rule" and again["params"] == {"patterns": ["星河文档"]}
+    path.write_text(RULE_FILE.replace("星河文档", "学海资料"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):  # new bytes: parsed afresh
+        rules._read_toml(path)
+
+
+def test_a_rule_file_that_is_not_utf8_is_a_rule_error(fresh: Path, tmp_path: Path) -> None:
+    from docclean import rules
+    from docclean.errors import RuleError
+
+    path = tmp_path / "gbk.toml"
+    path.write_bytes(RULE_FILE.replace("⟦", "").replace("⟧", "").encode("gbk"))
+    with pytest.raises(RuleError, match=r"gbk\.toml: rule file is not UTF-8"):
+        rules.load_rules(path, bundled=False)
