@@ -88,3 +88,14 @@ def test_numbering_is_judged_after_fixes_that_repair_a_number() -> None:
     result = docclean.clean(repeat, max_removal=1.0)
     numbering = [(f.line, f.column, f.text, f.suggestion) for f in result.findings if f.category == "numbering"]
     assert numbering == [(4, 1, "二、", "三、")]
+
+
+@pytest.mark.parametrize("first", ["一、总体要求\n", "　　一、总体要求\n", "一、总体要求\r\n"])
+def test_a_heading_on_the_first_line_counts(first: str) -> None:
+    """The first line has no break before it; its heading still counts, so 三、 skips 二、 (a
+    document that starts at 三、 is an excerpt and is not reported)."""
+    text = first + "三、主要任务\n四、保障措施\n"
+    result = docclean.clean(text, max_removal=1.0)
+    found = [(f.line, f.start, f.end, f.suggestion) for f in result.findings if f.category == "numbering"]
+    at = text.index("三、")
+    assert found == [(2, at, at + 2, "二、")]

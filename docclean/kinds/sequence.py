@@ -372,10 +372,9 @@ class _HeadScan:
     is looked for in a lookahead that captures its match and number. Only levels whose pattern
     both engines read alike (see ``stdlib_twin``) take part."""
 
-    def __init__(self, levels: tuple[Level, ...], first: re.Pattern[str] | None,
-                 rest: re.Pattern[str] | None, groups: tuple[tuple[Level, int, tuple[int, ...]], ...]) -> None:
+    def __init__(self, levels: tuple[Level, ...], rest: re.Pattern[str] | None,
+                 groups: tuple[tuple[Level, int, tuple[int, ...]], ...]) -> None:
         self.levels = levels
-        self._first = first  # the scan at the text's start
         self._rest = rest  # the scan at every line break
         self._groups = groups  # level, its match's group, its number's groups
 
@@ -395,32 +394,36 @@ class _HeadScan:
             bodies.append(f"(?:(?=(?P<w{k}>{body})))?")
             levels.append(level)
         if not levels:
-            return cls((), None, None, ())
+            return cls((), None, ())
         indent = frozenset().union(*(lv.head[0] for lv in levels if lv.head is not None))
         firsts = frozenset().union(*(lv.head[1] for lv in levels if lv.head is not None))
         run = f"[{_class(indent)}]*" if indent else ""
         gate = f"(?={run}[{_class(firsts)}])"
         try:
-            first = re.compile(gate + "".join(bodies), re.MULTILINE)
             rest = re.compile("\n" + gate + "".join(bodies), re.MULTILINE)
         except (re.error, RecursionError, OverflowError):  # pragma: no cover - too many groups
-            return cls((), None, None, ())
-        groups = tuple((level, first.groupindex[f"w{k}"],
-                        tuple(i for name, i in sorted(first.groupindex.items()) if name.startswith(f"n{k}_")))
+            return cls((), None, ())
+        groups = tuple((level, rest.groupindex[f"w{k}"],
+                        tuple(i for name, i in sorted(rest.groupindex.items()) if name.startswith(f"n{k}_")))
                        for k, level in enumerate(levels))
-        return cls(tuple(levels), first, rest, groups)
+        return cls(tuple(levels), rest, groups)
 
     def scan(self, text: str) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
         """(level, span of its match, span of its number) of every match of the levels."""
-        if self._first is None or self._rest is None:
+        if self._rest is None:
             return
-        m = self._first.match(text)
+        # The first line has no break before it: it is scanned as a copy of itself after one
+        # (with its own break, if any, since the levels never read past a line break), which
+        # spares a second compiled scan for the text's start.
+        end = text.find("\n")
+        m = self._rest.match("\n" + (text if end < 0 else text[: end + 1]))
         if m is not None:
-            yield from self._found(m.regs)
+            yield from self._found(m.regs, -1)
         for m in self._rest.finditer(text):
-            yield from self._found(m.regs)
+            yield from self._found(m.regs, 0)
 
-    def _found(self, regs: tuple[tuple[int, int], ...]) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
+    def _found(self, regs: tuple[tuple[int, int], ...],
+               shift: int) -> Iterator[tuple[Level, tuple[int, int], tuple[int, int]]]:
         for level, whole, numbers in self._groups:
             span = regs[whole]
             if span[0] < 0:
@@ -428,7 +431,7 @@ class _HeadScan:
             got = [regs[g] for g in numbers if regs[g][0] >= 0]
             if len(got) != 1:  # pragma: no cover - the number written twice: not taken part
                 raise AssertionError(f"level {level.name}: number matched {len(got)} times")
-            yield level, span, got[0]
+            yield level, (span[0] + shift, span[1] + shift), (got[0][0] + shift, got[0][1] + shift)
 
 
 def _class(chars: frozenset[str]) -> str:
