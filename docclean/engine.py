@@ -329,13 +329,16 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
             if screen is None and all(edits[k][1] <= edits[k + 1][0] for k in range(len(edits) - 1)):
                 near = {rid: _near_spans(first_hits[rid], edits, w, len(current)) for rid, w in local.items()}
                 base = (carried, edits) if "\r" not in text else None
-            later, more, _, _ = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near,
-                                          base=base)
+            later, more = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near,
+                                    base=base)[:2]  # the pass's document is let go at once
             if not more:
                 break
             cands = _compose(text, cands, later)
             edits = sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied)
+            del later, current  # not alive at once with the next text
             current = apply_edits(text, edits)
+        del carried, first_hits  # what the first pass's document left: no later pass needs it
+    del found
     if judge_after:
         cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen)
     regexcache.save()  # keep what the rules worked out about their patterns for the next run
@@ -358,7 +361,7 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
     if not any(r.enabled and r.kind == "sequence" for r in ruleset):
         return cands
     only = RuleSet(tuple(r if r.kind == "sequence" else replace(r, enabled=False) for r in ruleset.rules))
-    later, _, _, _ = _one_pass(cleaned, only, FixMode.NONE, allow, screen)
+    later = _one_pass(cleaned, only, FixMode.NONE, allow, screen)[0]
     moves = EditMap(sorted((c.start, c.end, c.replacement or "") for c in cands if c.applied))
     starts = [s for s, _ in moves.spans]
 
