@@ -99,3 +99,15 @@ def test_a_heading_on_the_first_line_counts(first: str) -> None:
     found = [(f.line, f.start, f.end, f.suggestion) for f in result.findings if f.category == "numbering"]
     at = text.index("三、")
     assert found == [(2, at, at + 2, "二、")]
+
+
+@pytest.mark.parametrize(("numbers", "reported"), [
+    ("一二二四五", [(3, "二、", "三、")]),  # the second 二、 stands for 三、
+    ("一二四四五", [(3, "四、", "三、")]),  # the first 四、 stands for 三、
+    ("一二二三四", [(3, "二、", "三、")]),  # an extra section: the rest runs on from 二、
+    ("一二四五六", [(3, "四、", "三、")]),  # a skip: the rest runs on from 四、
+    ("一二二五六", [(3, "二、", "三、"), (4, "五、", "三、")]),  # two slips
+])
+def test_a_slip_of_one_number_is_reported_once(numbers: str, reported: list[tuple[int, str, str]]) -> None:
+    text = "".join(f"{n}、第{k}部分\n" for k, n in enumerate(numbers, 1))
+    assert _numbering(text) == reported

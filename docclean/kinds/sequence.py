@@ -208,11 +208,12 @@ class SequenceMatcher:
             quoted = _quoted_blocks(text)
             if quoted:
                 events = [e for e in events if not _inside(quoted, e[0])]
+        following = _next_of_level(events)
         last: dict[tuple[str, int], tuple[int, int, Level]] = {}  # (group, depth) → value, offset
         parent: dict[tuple[str, int], tuple[int, int, Level]] = {}  # the parent that reset a level
         carried: dict[tuple[str, int], int] = {}  # the last number of a level before its reset
         lines = doc.lines
-        for start, depth, _order, end, level, value in events:
+        for k, (start, depth, _order, end, level, value) in enumerate(events):
             key = (level.group, depth)
             prev = last.get(key)
             if level.inline and prev is not None and not self._continues(doc, prev[1], start):
@@ -244,6 +245,11 @@ class SequenceMatcher:
                 expected = prev[0] + 1
                 kind = "repeats" if value == prev[0] else "skips" if value > expected else "goes back"
                 before, before_at, before_level = prev
+                after = following[k]
+                if not level.inline and after is not None and after == expected + 1:
+                    # 2. 2. 4.: the next number goes on from the expected one, so this one
+                    # stands for it (a slip of one number), and the next is not reported too.
+                    last[key] = (expected, start, level)
             line, _ = lines.location(before_at)
             marker = doc.text[start:end]
             suggestion = level.format.format(n=_render(level.numerals, expected))
@@ -327,6 +333,21 @@ class SequenceMatcher:
             return True
         head = doc.text[lines.line(here).start : start]
         return not head.strip(" \t\u3000")
+
+
+def _next_of_level(events: list[tuple[int, int, int, int, Level, int]]) -> list[int | None]:
+    """For each event, the value of the next number of its level before anything resets that
+    level (a number of a level above it in its group), or ``None``."""
+    out: list[int | None] = [None] * len(events)
+    ahead: dict[tuple[str, int], int] = {}  # (group, depth) → value of the nearest later number
+    for k in range(len(events) - 1, -1, -1):
+        _start, depth, _order, _end, level, value = events[k]
+        key = (level.group, depth)
+        out[k] = ahead.get(key)
+        for deeper in level.deeper:
+            ahead.pop(deeper, None)
+        ahead[key] = value
+    return out
 
 
 def _anywhere_scans(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
