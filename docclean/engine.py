@@ -303,14 +303,20 @@ def _compose(original: str, first: list[Candidate], later: list[Candidate]) -> l
 
 
 def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_removal: float = 0.3,
-        allow: Sequence[str] = (), screen: Screen | None = None) -> Result:
+        allow: Sequence[str] = (), screen: Screen | None = None,
+        protected: Callable[[str], Sequence[tuple[int, int]]] | None = None) -> Result:
     """Detect, fix and report; see the module docstring for how edits are chosen.
 
     ``screen`` (see ``Screen``) lets a caller hide parts of the text from rules and veto
     candidates, e.g. Markdown code and suppression comments; it is applied on every pass.
+    ``protected`` gives the spans of the input that no finding may touch (Markdown code blocks):
+    the screen sees each pass's text anew, and an edit can change what it protects there (a
+    line stripped before ``---`` makes front matter of what follows), so findings of later passes
+    that fall, in input offsets, inside such a span are dropped.
     """
     # Numbering (``sequence`` rules) is judged once, on the cleaned text, when fixes are applied.
     judge_after = mode is not FixMode.NONE
+    guard = sorted(protected(text)) if protected is not None else []
     cands, edits, found, first_doc = _one_pass(text, ruleset, mode, allow, screen,
                                                skip_kind="sequence" if judge_after else None)
     current = apply_edits(text, edits)
@@ -331,6 +337,9 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
                 base = (carried, edits) if "\r" not in text else None
             later, more = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near,
                                     base=base)[:2]  # the pass's document is let go at once
+            if guard:
+                later = [c for c in later if not _touches(guard, EditMap(edits), c)]
+                more = [(c.start, c.end, c.replacement or "") for c in later if c.applied]
             if not more:
                 break
             cands = _compose(text, cands, later)
@@ -340,7 +349,7 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
         del carried, first_hits  # what the first pass's document left: no later pass needs it
     del found
     if judge_after:
-        cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen)
+        cands = _sequence_flags_after_edits(text, current, cands, ruleset, allow, screen, guard)
     regexcache.save()  # keep what the rules worked out about their patterns for the next run
     removed = sum(e - s - len(r) for s, e, r in edits)
     if text and removed / len(text) > max_removal:
@@ -348,8 +357,23 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     return Result(text=current, findings=_findings(text, cands), original=text)
 
 
+def _touches(guard: Sequence[tuple[int, int]], moves: EditMap, c: Candidate) -> bool:
+    """Whether candidate ``c`` of the text after ``moves`` touches a span of ``guard`` (sorted
+    spans of the input) once mapped back to input offsets."""
+    lo, hi = moves.to_input(c.start, right=True), moves.to_input(c.end, right=False)
+    lo, hi = min(lo, hi), max(lo, hi)
+    k = bisect_right(guard, (hi, hi)) - 1
+    while k >= 0 and guard[k][1] > lo:
+        s, e = guard[k]
+        if (s < hi and lo < e) or s == lo == hi:
+            return True
+        k -= 1
+    return False
+
+
 def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candidate], ruleset: RuleSet,
-                                allow: Sequence[str], screen: Screen | None) -> list[Candidate]:
+                                allow: Sequence[str], screen: Screen | None,
+                                guard: Sequence[tuple[int, int]] = ()) -> list[Candidate]:
     """Numbering flags judged on the cleaned text, mapped back to offsets of the input.
 
     A sequence depends on text far from a finding: a doubled article number that a fix repairs
@@ -380,6 +404,8 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
         start, end = back(c.start, right=True), back(c.end, right=False)
         if start is None or end is None or end < start:
             continue
+        if any(s < end and start < e for s, e in guard):
+            continue  # inside what the input protects (see ``run``)
         mapped.append(replace(c, start=start, end=end))
     return cands + mapped
 

@@ -233,4 +233,10 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     if not markdown and not suppress:
         return engine.run(text, ruleset, mode=mode, max_removal=max_removal, allow=allow)
     return engine.run(text, ruleset, mode=mode, max_removal=max_removal, allow=allow,
-                      screen=screen(ruleset, markdown=markdown, suppress=suppress))
+                      screen=screen(ruleset, markdown=markdown, suppress=suppress),
+                      protected=_blocks if markdown else None)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text``'s block regions (front matter, fenced code, HTML blocks)."""
+    return [(r.start, r.end) for r in regions(text) if r.block]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import docclean
@@ -273,6 +273,9 @@ _PIECES = [*README.splitlines(keepends=True), *PROSE_HEAD.splitlines(keepends=Tr
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30))
+# Stripping the first line makes front matter of ---/```/--- and so frees the line after it from
+# the code block it was in: a later pass's finding there must still be dropped.
+@example([README.splitlines(keepends=True)[1], "---\n", "```\n", "---\n", README.splitlines(keepends=True)[1]])
 def test_markdown_invariants_on_shuffled_documents(pieces: list[str]) -> None:
     text = "".join(pieces)
     result = markdown.run(text, default_rules(), max_removal=1.0)
