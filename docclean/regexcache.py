@@ -102,6 +102,9 @@ def save() -> None:
     if len(_loaded) > MAX_ENTRIES:  # rule files come and go: drop what this run did not use
         for key in [k for k in _loaded if k not in _used]:
             del _loaded[key]
+    else:  # parsed rule files are large and an edited file's old text never comes back
+        for key in [k for k in _loaded if k[0] == "toml" and k not in _used]:
+            del _loaded[key]
     if write_blob(path, _MAGIC, marshal.dumps(_loaded)):
         _added = False
 

@@ -190,3 +190,24 @@ def test_a_rule_file_that_is_not_utf8_is_a_rule_error(fresh: Path, tmp_path: Pat
     path.write_bytes(RULE_FILE.replace("⟦", "").replace("⟧", "").encode("gbk"))
     with pytest.raises(RuleError, match=r"gbk\.toml: rule file is not UTF-8"):
         rules.load_rules(path, bundled=False)
+
+
+def test_a_rule_file_s_old_text_leaves_the_cache(fresh: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from docclean import rules
+
+    monkeypatch.setattr(regexcache, "_used", set())
+    path = tmp_path / "zz.toml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    rules._read_toml(path)
+    regexcache.compile_regex(*PATTERNS[0])
+    regexcache.save()
+    old = {k for k in regexcache._read(fresh) if k[0] == "toml"}
+    assert len(old) == 1
+    monkeypatch.setattr(regexcache, "_used", set())  # a later run, after the file was edited
+    path.write_text(RULE_FILE.replace("星河文档", "学海资料"), encoding="utf-8")
+    rules._read_toml(path)
+    regexcache.save()
+    kept = regexcache._read(fresh)
+    assert {k for k in kept if k[0] == "toml"}.isdisjoint(old) and len([k for k in kept if k[0] == "toml"]) == 1
+    assert (PATTERNS[0][0], int(PATTERNS[0][1])) in kept  # compiled patterns stay until the cache is full
