@@ -316,7 +316,8 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     """
     # Numbering (``sequence`` rules) is judged once, on the cleaned text, when fixes are applied.
     judge_after = mode is not FixMode.NONE
-    guard = sorted(protected(text)) if protected is not None else []
+    # only later passes and numbering flags need it, and they run only when fixes apply
+    guard = sorted(protected(text)) if protected is not None and judge_after else []
     cands, edits, found, first_doc = _one_pass(text, ruleset, mode, allow, screen,
                                                skip_kind="sequence" if judge_after else None)
     current = apply_edits(text, edits)
@@ -338,7 +339,9 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
             later, more = _one_pass(current, ruleset, mode, allow, screen, edits_only=True, near=near,
                                     base=base)[:2]  # the pass's document is let go at once
             if guard:
-                later = [c for c in later if not _touches(guard, EditMap(edits), c)]
+                moves = EditMap(edits)
+                later = [c for c in later if not _overlaps(guard, moves.to_input(c.start, right=True),
+                                                           moves.to_input(c.end, right=False))]
                 more = [(c.start, c.end, c.replacement or "") for c in later if c.applied]
             if not more:
                 break
@@ -357,10 +360,9 @@ def run(text: str, ruleset: RuleSet, *, mode: FixMode = FixMode.SAFE, max_remova
     return Result(text=current, findings=_findings(text, cands), original=text)
 
 
-def _touches(guard: Sequence[tuple[int, int]], moves: EditMap, c: Candidate) -> bool:
-    """Whether candidate ``c`` of the text after ``moves`` touches a span of ``guard`` (sorted
-    spans of the input) once mapped back to input offsets."""
-    lo, hi = moves.to_input(c.start, right=True), moves.to_input(c.end, right=False)
+def _overlaps(guard: Sequence[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether ``lo``..``hi`` touches one of the sorted, disjoint spans of ``guard`` (an empty
+    ``lo``..``hi`` touches a span that starts there)."""
     lo, hi = min(lo, hi), max(lo, hi)
     k = bisect_right(guard, (hi, hi)) - 1
     while k >= 0 and guard[k][1] > lo:
@@ -404,7 +406,7 @@ def _sequence_flags_after_edits(original: str, cleaned: str, cands: list[Candida
         start, end = back(c.start, right=True), back(c.end, right=False)
         if start is None or end is None or end < start:
             continue
-        if any(s < end and start < e for s, e in guard):
+        if guard and _overlaps(guard, start, end):
             continue  # inside what the input protects (see ``run``)
         mapped.append(replace(c, start=start, end=end))
     return cands + mapped
