@@ -214,3 +214,37 @@ def test_one_source_note_of_another_kind_survives_repeated_notes() -> None:
              DOC[5] + "（来源：听雨书屋）", *DOC[6:]]
     expected = [DOC[0], DOC[1] + "（转自知乎）", *DOC[2:]]
     assert clean("\n".join(lines) + "\n") == "\n".join(expected) + "\n"
+
+
+# A paragraph longer than BP001's max_len (320 characters), with a weak signal (a name joined by
+# a middle dot, like a site menu) early in its first sentence.
+LONG_PARAGRAPH = (
+    "李·卫东，全名李·卫东·安德森，是一位长期从事湿地保护研究的生态学者，早年毕业于南方一所农业大学，"
+    "后赴海外攻读博士学位。回国后，他先后在三个省份的自然保护区工作，主持完成了候鸟迁徙通道监测、"
+    "红树林恢复、滨海湿地退化评估等十余项课题，提出的分区修复方法被多地采用。二〇一五年起，他带领团队"
+    "在河口地区建立长期观测样地，连续记录水文、植被和鸟类数据，为保护区调整功能分区提供了依据。"
+    "他还编写了面向基层护林员的培训教材，组织开展了数十场野外识别培训，带出了一支能够独立完成调查任务的"
+    "骨干队伍。在他的推动下，当地成立了湿地保护志愿者协会，吸引了大批高校学生和退休职工参与日常巡护和科普宣传。"
+    "谈到今后的工作，他表示将继续扎根一线，把论文写在祖国的大地上，为子孙后代留下更多绿水青山。"
+)
+# the same paragraph cut after its third sentence: under max_len, but long enough that its
+# length guards keep the whole line below the threshold
+SHORTER_PARAGRAPH = LONG_PARAGRAPH[: LONG_PARAGRAPH.index("。", 150) + 1]
+
+
+@pytest.mark.parametrize("paragraph", [LONG_PARAGRAPH, SHORTER_PARAGRAPH])
+@pytest.mark.parametrize("ad", [
+    "本资料可编辑修改，欢迎下载收藏！",
+    "需要完整版的朋友请加威信：abc_2024",
+    "更多精品范文请关注公众号：笔耕文苑",
+])
+def test_an_ad_appended_to_a_long_paragraph_goes_and_the_paragraph_stays(paragraph: str, ad: str) -> None:
+    assert len(LONG_PARAGRAPH) > 320 > len(SHORTER_PARAGRAPH) > 150
+    text = f"{paragraph}{ad}\n下一段正文。\n"
+    assert clean(text) == f"{paragraph}\n下一段正文。\n"
+
+
+@pytest.mark.parametrize("paragraph", [LONG_PARAGRAPH, SHORTER_PARAGRAPH])
+def test_a_long_paragraph_without_an_ad_is_kept_whole(paragraph: str) -> None:
+    text = f"{paragraph}\n下一段正文。\n"
+    assert clean(text) == text

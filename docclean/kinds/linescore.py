@@ -14,7 +14,11 @@ characters, letters or digits and then a decoration or bracket such as ↓↓↓
 with junk appended: the line is not a reseller line (its score stays below the threshold), and
 only the part after the prose is stripped, when it scores on its own. A short tail set off by a
 bracket, dash or symbol after the last full stop of such prose needs one point less, unless all
-its positive signals are marked ``form = true`` (a shape legitimate text shares, like 来源：). The
+its positive signals are marked ``form = true`` (a shape legitimate text shares, like 来源：).
+With ``tail_max_len = M``, a line below the threshold (its prose is long) or longer than
+``max_len`` still loses the closing sentences, within M characters of its end, that reach the
+threshold on their own with signals the whole line has, after a sentence of prose that has no
+guard but those marked ``whole_line = true`` (its length, a run-in heading's number). The
 scores are shared with ``block`` and ``recurring`` rules through the document cache. With
 ``unspread`` params (see ``unspread``), lines spread apart to get past keyword filters are also
 scored as they read with the spreading undone. Several
@@ -27,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, pairwise
 from typing import Any
@@ -66,6 +70,7 @@ class Signal:
     ignore_case: bool = False
     form: bool = False  # a shape legitimate text shares (来源：): never enough alone for a set-off tail
     gate: tuple[str, ...] | None = None  # regexes one of which matches on every line the pattern can
+    whole_line: bool = False  # a guard for a line as a whole (its length, a run-in heading), not for what is appended
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +101,11 @@ class LineScorer:
         self.short_bonus = int(p.get("short_bonus", 0))
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.prose_head = int(p.get("prose_head", 0))
+        self.tail_max_len = int(p.get("tail_max_len", 0))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
+        self._guards = [sig for sig in self.signals if sig.weight < 0]
         self.unspread = unspread.parse(rule, p.get("unspread"))
         self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
@@ -155,13 +162,17 @@ class LineScorer:
             counts = _line_counts(doc)
             counts.prime({b for b in (bodies[i].strip() for i in hit_signals) if len(b) <= self.max_len})
         out: dict[int, LineScore] = {}
+        long_lines: list[int] = []  # too long to score whole; junk appended to them still counts
         signals = self.signals
         for i, which in hit_signals.items():
             hits: dict[str, int] = {}
             for k in sorted(which):  # in signal order, as reasons are listed
                 hits[signals[k].name] = signals[k].weight
             body = bodies[i].strip()
-            if not body or len(body) > self.max_len:
+            if not body:
+                continue
+            if len(body) > self.max_len:
+                long_lines.append(i)
                 continue
             for sig in self.signals:
                 if sig.weight < 0 and search(self.rule, sig.pattern, body, doc.time_budget):
@@ -182,11 +193,11 @@ class LineScorer:
             out[i] = LineScore(total, tuple(reasons))
         prose: set[int] = set()
         if self.prose_head:
-            prose = self._keep_prose(doc, out)
+            prose = self._keep_prose(doc, out, hit_signals, long_lines)
         if self.neighbour_bonus:
             self._add_neighbour_bonus(doc, out, prose)
             if self.prose_head:
-                prose |= self._keep_prose(doc, out)
+                prose |= self._keep_prose(doc, out, hit_signals)
         for i in spread:
             read = self._read_unspread(doc, i)
             if read is not None and (i not in out or out[i].score < read.score):
@@ -222,50 +233,132 @@ class LineScorer:
             return None
         return LineScore(score.score, (*score.reasons, "spread out"))
 
-    def _keep_prose(self, doc: Document, out: dict[int, LineScore]) -> set[int]:
+    def _keep_prose(self, doc: Document, out: dict[int, LineScore], hit_signals: dict[int, set[int]],
+                    long_lines: Sequence[int] = ()) -> set[int]:
         """Lines reaching the threshold that are prose with junk appended (see ``prose_head``):
         their scores are kept below the threshold, and their junk tails, where they score on
-        their own, are recorded for ``find``. Returns those lines."""
+        their own, are recorded for ``find``. Lines below the threshold, and ``long_lines`` (too
+        long to score whole), keep everything but a junk tail. ``hit_signals``: the positive
+        signals on each line (see ``_found``). Returns the lines kept."""
         tails: dict[int, tuple[int, LineScore]] = doc.cache.setdefault(("prose-tails", self.rule.id), {})
         found: set[int] = set()
-        for i, s in list(out.items()):
-            below = s.score < self.threshold
+        for i, s in [*out.items(), *((i, None) for i in long_lines)]:
+            below = s is None or s.score < self.threshold
             # Below the threshold: a short tail set off by a bracket, dash or symbol after the last
             # full stop of prose needs one point less (an ad appended to a paragraph).
             cut = self._prose_end(doc, i, sentences_only=below)
-            glued = None
-            if cut is None and not below:
-                glued = self._glued_note(doc, i)
-                if glued is not None:
-                    cut = glued[0]
+            if below:
+                appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
+                if appended is not None:
+                    tails[i] = appended
+                continue
+            note = None if cut is not None else self._note_after_text(doc, i)
+            if note is not None:
+                cut = note[0]
             if cut is None:
                 continue
+            assert s is not None
             end = doc.lines.line(i).end
             start = end - len(doc.text[cut:end].lstrip())
-            if below:
-                # of several notes after the prose, the last one alone first (a dateline
-                # （本报北京1月1日电） followed by an ad keeps the dateline)
-                begins = [m.start() for m in _GLUE.finditer(doc.text, start + 1, end)
-                          if not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(doc.text, m.start(), end)]
-                for begin in dict.fromkeys((*reversed(begins), start)):
-                    tail_text = doc.text[begin:end]
-                    if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
-                        tail, telling = self._tail_score(doc, tail_text)
-                        if tail.score >= self.threshold - 1 and telling:
-                            tails[i] = (begin, LineScore(tail.score, (*tail.reasons, "set off after prose")))
-                            break
-                continue
             found.add(i)
             kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
             out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
-            if glued is not None:
-                note = glued[1]
-                tails[i] = (start, LineScore(note.score, (*note.reasons, "glued to the line's own text")))
+            if note is not None:
+                tails[i] = (start, note[1])
                 continue
             tail, _ = self._tail_score(doc, doc.text[start:end])
             if tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
+
+    def _note_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
+        """For line ``i``, which reaches the threshold but has no prose before its first signal:
+        a note glued to its end (``_glued_note``), or sentences appended to prose (``_appended``)
+        when the prose before them has no more than a weak signal (its positive signals stay more
+        than a point below the threshold): a weak signal early in a long sentence must not take
+        the sentence with the ad, but a reseller's own preamble goes with its pitch."""
+        glued = self._glued_note(doc, i)
+        if glued is not None:
+            return glued[0], LineScore(glued[1].score, (*glued[1].reasons, "glued to the line's own text"))
+        appended = self._appended(doc, i) if self.tail_max_len else None
+        if appended is None:
+            return None
+        own = self._hits(doc, doc.text[doc.lines.line(i).start : appended[0]])
+        return appended if sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1 else None
+
+    def _tail_after_prose(self, doc: Document, i: int, cut: int | None, which: set[int],
+                          ) -> tuple[int, LineScore] | None:
+        """Junk appended to the prose of line ``i``, which scores below the threshold as a whole
+        (or is too long to score): where it starts and its score, or ``None``. ``cut`` is where the
+        prose before the line's first signal ends (``_prose_end``). First a short note set off
+        by a bracket, dash or symbol after it, which needs a point less (of several, the last one
+        alone first: a dateline （本报北京1月1日电） followed by an ad keeps the dateline); then the
+        closing sentences that reach the threshold on their own with the positive signals
+        ``which`` the whole line has (see ``_appended``: the prose's length and guards do not
+        protect what is appended to it)."""
+        line = doc.lines.line(i)
+        end = line.end
+        text = doc.text
+        if cut is not None:
+            start = end - len(text[cut:end].lstrip())
+            begins = [m.start() for m in _GLUE.finditer(text, start + 1, end)
+                      if not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end)]
+            for begin in dict.fromkeys((*reversed(begins), start)):
+                tail_text = text[begin:end]
+                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
+                    tail, telling = self._tail_score(doc, tail_text)
+                    if tail.score >= self.threshold - 1 and telling:
+                        return begin, LineScore(tail.score, (*tail.reasons, "set off after prose"))
+        if not self.tail_max_len:
+            return None
+        memo: dict[int, tuple[int, LineScore] | None] = doc.cache.setdefault(("appended", self.rule.id), {})
+        if i not in memo:
+            memo[i] = self._appended(doc, i, which)
+        return memo[i]
+
+    def _appended(self, doc: Document, i: int, which: set[int] | None = None) -> tuple[int, LineScore] | None:
+        """The sentences appended to the prose of line ``i`` within ``tail_max_len`` characters of
+        its end, where they begin and their score: the shortest run of closing sentences that
+        reaches the threshold on its own (with a positive signal that is not a mere form),
+        extended back over each sentence before it that comes within a point of the threshold
+        alone; at least ``prose_head`` Han characters must come before it. ``None``: none.
+
+        ``which`` (the line as a whole stays below the threshold): the sentences count only these
+        positive signals, the whole line's, and the guards (cutting must not make a line-start
+        pattern fire), one of those positive ones must start within the last
+        ``tail_max_len`` characters, and the prose before them must have no guard but a
+        ``whole_line`` one."""
+        line = doc.lines.line(i)
+        text = doc.text
+        end = len(text[line.start : line.end].rstrip()) + line.start
+        lo = max(line.start, end - self.tail_max_len)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, end) if m.end() < end]
+        if not ends:
+            return None
+        among: list[Signal] | None = None
+        if which is not None:
+            if not any(self._starts_within(doc, n, lo, end) for n in which):
+                return None
+            among = [self.signals[n] for n in sorted(which)] + self._guards
+        begin: int | None = None
+        for k in range(len(ends) - 1, -1, -1):
+            if begin is None:
+                tail, telling = self._tail_score(doc, text[ends[k] : end], among)
+                if tail.score >= self.threshold and telling:
+                    begin = k
+            else:
+                one, telling = self._tail_score(doc, text[ends[k] : ends[begin]], among)
+                if one.score < self.threshold - 1 or not telling:
+                    break
+                begin = k
+        if begin is None or len(_HAN_CHAR.findall(text, line.start, ends[begin])) < self.prose_head:
+            return None
+        if among is not None and any(sig.weight < 0 and not sig.whole_line
+                                     for sig in self._hits(doc, text[line.start : ends[begin]], among)):
+            return None
+        start = end - len(text[ends[begin] : end].lstrip())
+        tail, _ = self._tail_score(doc, text[start:end], among)
+        return start, LineScore(tail.score, (*tail.reasons, "appended to prose"))
 
     def _prose_end(self, doc: Document, i: int, sentences_only: bool = False) -> int | None:
         """Where the prose at the head of line ``i`` ends (after its last sentence ending before
@@ -362,10 +455,23 @@ class LineScorer:
         a ``form`` signal); bonuses for context do not count."""
         return any(name in self._telling for name, sep, _ in (r.rpartition("+") for r in score.reasons) if sep)
 
-    def _tail_score(self, doc: Document, tail: str) -> tuple[LineScore, bool]:
-        """The score of ``tail`` as a line of its own, from its signals alone, and whether its
-        positive signals say more than its form (one of them is not a ``form`` signal)."""
-        hits = [sig for sig in self.signals if search(self.rule, sig.pattern, tail, doc.time_budget)]
+    def _hits(self, doc: Document, text: str, among: Sequence[Signal] | None = None) -> list[Signal]:
+        """The signals (of ``among``, or all), positive and negative, that match in ``text``,
+        read as one line."""
+        return [sig for sig in (self.signals if among is None else among)
+                if search(self.rule, sig.pattern, text, doc.time_budget)]
+
+    def _starts_within(self, doc: Document, n: int, lo: int, hi: int) -> bool:
+        """Whether a match of signal ``n`` (as ``_found`` recorded) starts in ``lo``..``hi``."""
+        starts: list[int] = doc.cache.get(("signal-starts", self.rule.id, n), [])
+        k = bisect_left(starts, lo)
+        return k < len(starts) and starts[k] < hi
+
+    def _tail_score(self, doc: Document, tail: str, among: Sequence[Signal] | None = None) -> tuple[LineScore, bool]:
+        """The score of ``tail`` as a line of its own, from its signals (of ``among``, or all)
+        alone, and whether its positive signals say more than its form (one of them is not a
+        ``form`` signal)."""
+        hits = self._hits(doc, tail, among)
         weights = {sig.name: sig.weight for sig in hits}
         telling = any(sig.weight > 0 and not sig.form for sig in hits)
         return LineScore(sum(weights.values()), tuple(f"{name}{w:+d}" for name, w in weights.items())), telling
@@ -540,7 +646,8 @@ def _signal(rule: Rule, data: Any) -> Signal:
     ignore_case = bool(data.get("ignore_case", False))
     pattern = compile_patterns(rule, data["patterns"], key=f"signals.{name}", ignore_case=ignore_case)
     gate = declared_gate(rule, data.get("gate"), f"signals.{name}.gate")
-    return Signal(name, weight, pattern, tuple(data["patterns"]), ignore_case, bool(data.get("form", False)), gate)
+    return Signal(name, weight, pattern, tuple(data["patterns"]), ignore_case, bool(data.get("form", False)), gate,
+                  bool(data.get("whole_line", False)))
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
