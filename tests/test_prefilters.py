@@ -230,7 +230,7 @@ def test_sentence_boundaries_are_where_endings_and_their_quotes_stop(text: str, 
 @given(st.lists(st.sampled_from(["`", "```", "~~~", "````", " ", "\t", "\n", "a", "  ```"]), max_size=14).map("".join),
        st.integers(0, 20))
 def test_fence_search_through_hints_matches_a_plain_search(text: str, pos: int) -> None:
-    from docclean.kinds.pattern import _FENCE, _next_fence
+    from docclean.kinds.codespans import _FENCE, _next_fence
 
     pos = min(pos, len(text))
     plain, hinted = _FENCE.search(text, pos), _next_fence(text, pos)

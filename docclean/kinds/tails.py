@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ..document import Document
 from ..rules import Rule
 from . import Hit
-from .pattern import _inside, _merged, code_spans
+from .codespans import code_spans, inside, merged
 from .recurring import normalised
 from .regexes import compile_patterns, search
 
@@ -61,7 +61,7 @@ class RepeatedTailMatcher:
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield the note of every line whose note recurs on enough different lines."""
         text = doc.text
-        code = _merged(code_spans(doc))
+        code = merged(code_spans(doc))
         code_starts = [a for a, _ in code]
         notes: dict[int, list[tuple[int, str]]] = {}  # line index -> [(start, key)], longest first
         hosts: dict[str, set[str]] = {}
@@ -85,7 +85,7 @@ class RepeatedTailMatcher:
                     continue
                 if body[start].isspace() and not _MARKED.search(note):
                     continue  # set off by spaces alone: a heading's words (第七章　附则)
-                if _inside(code, code_starts, line.start + start, line.start + start + 1):
+                if inside(code, code_starts, line.start + start, line.start + start + 1):
                     continue
                 key = normalised(note)
                 found.append((line.start + start, key))
