@@ -274,9 +274,10 @@ class LineScorer:
     def _note_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """For line ``i``, which reaches the threshold but has no prose before its first signal:
         a note glued to its end (``_glued_note``), or sentences appended to prose (``_appended``)
-        when the prose before them has no more than a weak signal (its positive signals stay more
-        than a point below the threshold): a weak signal early in a long sentence must not take
-        the sentence with the ad, but a reseller's own preamble goes with its pitch."""
+        when the prose before them scores nothing on its own, as for a glued note, and has no more
+        than a weak signal (its positive signals stay more than a point below the threshold): a
+        weak signal early in a long sentence must not take the sentence with the ad, but a
+        reseller's own preamble goes with its pitch."""
         glued = self._glued_note(doc, i)
         if glued is not None:
             return glued[0], LineScore(glued[1].score, (*glued[1].reasons, "glued to the line's own text"))
@@ -284,7 +285,8 @@ class LineScorer:
         if appended is None:
             return None
         own = self._hits(doc, doc.text[doc.lines.line(i).start : appended[0]])
-        return appended if sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1 else None
+        weak = sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1
+        return appended if weak and sum(sig.weight for sig in own) <= 0 else None
 
     def _tail_after_prose(self, doc: Document, i: int, cut: int | None, which: set[int],
                           ) -> tuple[int, LineScore] | None:
@@ -321,7 +323,8 @@ class LineScorer:
         its end, where they begin and their score: the shortest run of closing sentences that
         reaches the threshold on its own (with a positive signal that is not a mere form),
         extended back over each sentence before it that comes within a point of the threshold
-        alone; at least ``prose_head`` Han characters must come before it. ``None``: none.
+        alone; at least ``prose_head`` Han characters must come before it, or a ``whole_line``
+        guard (a run-in heading's outline number: （一）指导思想。). ``None``: none.
 
         ``which`` (the line as a whole stays below the threshold): the sentences count only these
         positive signals, the whole line's, and the guards (cutting must not make a line-start
@@ -351,10 +354,14 @@ class LineScorer:
                 if one.score < self.threshold - 1 or not telling:
                     break
                 begin = k
-        if begin is None or len(_HAN_CHAR.findall(text, line.start, ends[begin])) < self.prose_head:
+        if begin is None:
             return None
-        if among is not None and any(sig.weight < 0 and not sig.whole_line
-                                     for sig in self._hits(doc, text[line.start : ends[begin]], among)):
+        guards = [sig for sig in self._hits(doc, text[line.start : ends[begin]], among or self._guards)
+                  if sig.weight < 0]
+        if among is not None and any(not sig.whole_line for sig in guards):
+            return None
+        if len(_HAN_CHAR.findall(text, line.start, ends[begin])) < self.prose_head \
+                and not any(sig.whole_line for sig in guards):
             return None
         start = end - len(text[ends[begin] : end].lstrip())
         tail, _ = self._tail_score(doc, text[start:end], among)
