@@ -12,10 +12,11 @@ import fnmatch
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from . import __version__
+from . import __version__, parallel
 from .api import TYPE_OF_SUFFIX, CleanedFile, clean_decoded, clean_file, file_type
 from .config import Config, find_config, load_config
 from .errors import DoccleanError
@@ -55,8 +56,21 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="a word never to report (e.g. a product called X科技)")
     p.add_argument("--type", choices=FILE_TYPES, default=None,
                    help="read every input as this type (default: by extension; others are skipped)")
+    p.add_argument("-j", "--jobs", type=_count, default=1, metavar="N",
+                   help="clean N files at a time in separate processes (0: one per CPU; default 1)")
     p.add_argument("--no-gitignore", action="store_true",
                    help="also check files that .gitignore ignores when walking folders")
+
+
+def _count(value: str) -> int:
+    """``--jobs``: a whole number, 0 or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 0 or more, got {value!r}")
+    return n
 
 
 def _share(value: str) -> float:
@@ -212,16 +226,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         baseline = Baseline.load(args.baseline)
     files = _known(_files(args, s), args)
     reports: list[FileReport] = []
-    for n, path in enumerate(files, 1):
-        try:
-            cf = _clean_one(path, s, args, 1.0)
-            source = cf.result.original if file_type(path, args.type) != "docx" else None
-            reports.append(FileReport(path, cf.findings, cf.encoding, source))
-        except DoccleanError as exc:
-            if file_type(path, args.type) == "docx" and "not available" in str(exc):
-                print(f"docclean: skipping {path}: {exc}", file=sys.stderr)
-                continue
-            reports.append(FileReport(path, error=str(exc)))
+    checked = parallel.run(_check_task, files, (s, args), partial(_worker_settings, args), _jobs(args, files))
+    for n, (report, notes) in enumerate(checked, 1):
+        for note in notes:
+            print(note, file=sys.stderr)
+        if report is not None:
+            reports.append(report)
         _progress(n, len(files))
     if args.write_baseline is not None:
         from .baseline import write_baseline
@@ -249,6 +259,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = _LEVELS[args.fail_on or s.config.fail_on or "warning"]
     failing = any(f.severity.rank >= threshold for r in reports for f in r.findings)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _jobs(args: argparse.Namespace, files: Sequence[str]) -> int:
+    """How many processes to ask for: ``--jobs``, but one when stdin is an input."""
+    return 1 if "-" in files else args.jobs
+
+
+def _worker_settings(args: argparse.Namespace) -> tuple[_Settings, argparse.Namespace]:
+    """A worker process's context for ``_check_task``: the settings, built afresh."""
+    return _settings(args), args
+
+
+def _check_task(path: str, context: tuple[_Settings, argparse.Namespace]) -> tuple[FileReport | None, list[str]]:
+    """Check one file: its report (``None``: skipped) and the notes for stderr."""
+    s, args = context
+    try:
+        cf = _clean_one(path, s, args, 1.0)
+    except DoccleanError as exc:
+        if file_type(path, args.type) == "docx" and "not available" in str(exc):
+            return None, [f"docclean: skipping {path}: {exc}"]
+        return FileReport(path, error=str(exc)), []
+    source = cf.result.original if file_type(path, args.type) != "docx" else None
+    return FileReport(path, cf.findings, cf.encoding, source), []
 
 
 def _only_changed(reports: list[FileReport], s: _Settings, args: argparse.Namespace) -> list[FileReport]:
@@ -307,38 +340,74 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise DoccleanError(f"{out_dir}: several inputs need -o to name a folder")
     targets = _targets(files, out_dir) if out_dir is not None else {}
+    plan = _Plan(max_removal, to_stdout, out_dir, targets)
     status = EXIT_OK
-    for n, path in enumerate(files, 1):
-        try:
-            if file_type(path, args.type) == "docx" and (to_stdout or args.diff):
-                raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place "
-                                    "(use 'docclean check' to see what would change)")
-            cf = _clean_one(path, s, args, max_removal)
-            if args.diff:
-                _print_diff(path, cf.result)
-            elif to_stdout:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(cf.data())
-                sys.stdout.buffer.flush()
-            else:
-                target = Path(path) if args.in_place else (targets[path] if out_dir else args.output)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if cf.changed or not args.in_place:
-                    cf.write(target)
-                for notice in cf.notices:
-                    print(f"{path}: note: {notice}", file=sys.stderr)
-                applied = sum(1 for f in cf.findings if f.applied)
-                print(f"{path}: {applied} fixes applied, {len(cf.findings) - applied} left"
-                      + ("" if cf.changed else " (unchanged)"), file=sys.stderr)
-        except DoccleanError as exc:
-            print(f"docclean: error: {exc}", file=sys.stderr)
-            status = EXIT_ERROR
-        except OSError as exc:
-            print(f"docclean: error: {path}: cannot write the cleaned file ({exc.strerror or exc})",
-                  file=sys.stderr)
-            status = EXIT_ERROR
+    cleaned = parallel.run(_clean_task, files, (s, args, plan), partial(_worker_plan, args, plan), _jobs(args, files))
+    for n, outcome in enumerate(cleaned, 1):
+        if outcome.diff:
+            sys.stdout.write(outcome.diff)
+        if outcome.data is not None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(outcome.data)
+            sys.stdout.buffer.flush()
+        for note in outcome.notes:
+            print(note, file=sys.stderr)
+        status = max(status, outcome.status)
         _progress(n, len(files))
     return status
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Where ``docclean clean`` puts each result."""
+
+    max_removal: float
+    to_stdout: bool
+    out_dir: Path | None
+    targets: dict[str, Path]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What cleaning one file printed: a diff, the cleaned bytes for stdout, notes for stderr."""
+
+    status: int = EXIT_OK
+    diff: str = ""
+    data: bytes | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _worker_plan(args: argparse.Namespace, plan: _Plan) -> tuple[_Settings, argparse.Namespace, _Plan]:
+    """A worker process's context for ``_clean_task``: the settings, built afresh."""
+    return _settings(args), args, plan
+
+
+def _clean_task(path: str, context: tuple[_Settings, argparse.Namespace, _Plan]) -> _Outcome:
+    """Clean one file and write it where the plan says (or return it for stdout)."""
+    s, args, plan = context
+    try:
+        if file_type(path, args.type) == "docx" and (plan.to_stdout or args.diff):
+            raise DoccleanError(f"{path}: a .docx result needs -o OUT or --in-place "
+                                "(use 'docclean check' to see what would change)")
+        cf = _clean_one(path, s, args, plan.max_removal)
+        if args.diff:
+            return _Outcome(diff=_diff(path, cf.result))
+        if plan.to_stdout:
+            return _Outcome(data=cf.data())
+        target = Path(path) if args.in_place else (plan.targets[path] if plan.out_dir else args.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if cf.changed or not args.in_place:
+            cf.write(target)
+        notes = [f"{path}: note: {notice}" for notice in cf.notices]
+        applied = sum(1 for f in cf.findings if f.applied)
+        notes.append(f"{path}: {applied} fixes applied, {len(cf.findings) - applied} left"
+                     + ("" if cf.changed else " (unchanged)"))
+        return _Outcome(notes=notes)
+    except DoccleanError as exc:
+        return _Outcome(EXIT_ERROR, notes=[f"docclean: error: {exc}"])
+    except OSError as exc:
+        return _Outcome(EXIT_ERROR, notes=[f"docclean: error: {path}: cannot write the cleaned file "
+                                           f"({exc.strerror or exc})"])
 
 
 def _targets(files: Sequence[str], out_dir: Path) -> dict[str, Path]:
@@ -356,11 +425,11 @@ def _targets(files: Sequence[str], out_dir: Path) -> dict[str, Path]:
     return targets
 
 
-def _print_diff(path: str, result: Result) -> None:
+def _diff(path: str, result: Result) -> str:
+    """A unified diff of the cleaning, as ``diff -u`` prints it."""
     diff = difflib.unified_diff(result.original.splitlines(keepends=True), result.text.splitlines(keepends=True),
                                 fromfile=path, tofile=f"{path} (cleaned)")
-    for line in diff:
-        sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

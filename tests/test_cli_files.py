@@ -99,3 +99,56 @@ def test_config_exclude_and_per_file_ignores_apply_to_named_files_from_any_folde
     files = {f["path"]: {x["rule"][:2] for x in f["findings"]} for f in json.loads(capsys.readouterr().out)["files"]}
     assert "../archive/x.txt" not in files
     assert "BP" not in files["../drafts/x.txt"] and "BP" in files["x.txt"]
+
+
+def _corpus(folder: Path) -> list[str]:
+    """Six files: four resold copies, one clean, one that is not text."""
+    folder.mkdir()
+    names = []
+    for n in range(4):
+        (folder / f"r{n}.txt").write_text(RESOLD.replace("年度", f"第{n}季度"), encoding="utf-8")
+        names.append(f"r{n}.txt")
+    (folder / "plain.txt").write_text("我们坚持稳中求进，全面推进各项工作落实落地。\n", encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"not a zip file at all")
+    return [*names, "plain.txt", "broken.docx"]
+
+
+def test_jobs_clean_a_folder_as_one_process_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _corpus(tmp_path / "in")
+    outputs = {}
+    for jobs in ("1", "2"):
+        code = main(["clean", "-j", jobs, "-o", f"out{jobs}", "in"])
+        err = capsys.readouterr().err
+        files = {p.relative_to(tmp_path / f"out{jobs}").as_posix(): p.read_bytes()
+                 for p in sorted((tmp_path / f"out{jobs}").rglob("*")) if p.is_file()}
+        outputs[jobs] = (code, err.replace(f"out{jobs}", "OUT"), files)
+    assert outputs["1"] == outputs["2"]
+    code, err, files = outputs["2"]
+    assert code == 2  # the broken .docx
+    assert len(files) == 5 and not files["r0.txt"].startswith("仅供学习".encode())
+    lines = err.splitlines()
+    assert [line.split(":")[0] for line in lines if "fixes applied" in line] == \
+        [f"in/{name}" for name in ("plain.txt", "r0.txt", "r1.txt", "r2.txt", "r3.txt")]
+    assert sum("error" in line and "broken.docx" in line for line in lines) == 1
+
+
+def test_jobs_check_reports_as_one_process_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _corpus(tmp_path / "in")
+    reports = {}
+    for jobs in ("1", "0"):
+        code = main(["check", "-j", jobs, "--format", "json", "in"])
+        reports[jobs] = (code, capsys.readouterr().out)
+    assert reports["1"] == reports["0"]
+    code, out = reports["1"]
+    assert code == 2  # the broken .docx
+    assert "in/r3.txt" in out and "in/broken.docx" in out
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_jobs_must_be_a_whole_number(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    (tmp_path / "x.txt").write_text(RESOLD, encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--jobs", value, "x.txt"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("docclean: error: argument -j/--jobs: expected a whole number of processes")
