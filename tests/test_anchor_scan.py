@@ -87,7 +87,10 @@ def test_anchor_examples() -> None:
     assert literal_anchor(regex.compile(r"(?:foo){e<=1}")) is None  # fuzzy matching
     # Unbounded runs of a class before the literal: matches start in the run.
     anchors = literal_anchors(regex.compile(r"(?<![a-z])[a-z0-9]{3,}\.(?:com|cn)"))
-    assert anchors == [(3, RUN_START, frozenset({".co", ".cn"}), frozenset("abcdefghijklmnopqrstuvwxyz0123456789"))]
+    assert anchors == [(3, RUN_START, frozenset({".com", ".cn"}), frozenset("abcdefghijklmnopqrstuvwxyz0123456789"))]
+    # ASCII strings are cut at six characters (three letters, like "the", are everywhere), others at three
+    assert literal_anchors(regex.compile("[Uu]pgrade to (?:Pro|VIP)")) == [(0, 0, frozenset({"Upgrad", "upgrad"}), None)]
+    assert literal_anchors(regex.compile("下载本文档后可编辑")) == [(0, 0, frozenset({"下载本"}), None)]
     assert literal_anchor(regex.compile("vx", regex.IGNORECASE)) == (
         0, 0, frozenset({"vx", "vX", "Vx", "VX"}))
 

@@ -99,6 +99,7 @@ def search(rule: Rule, pattern: Pattern, text: str, budget: float) -> Any:
 # ``\s`` or ``[^…]`` at the front, unbounded widths before the literal) gives no anchor.
 
 _ANCHOR_MAX_LEN = 3  # literal strings are cut to this many characters
+_ANCHOR_MAX_LEN_ASCII = 6  # or this many, when ASCII throughout (three letters are common: "the")
 _ANCHOR_MAX_STRINGS = 200
 _ANCHOR_MAX_OFFSET = 16
 _ANCHOR_MAX_SET = 64  # larger character classes are not expanded
@@ -117,7 +118,8 @@ def _case_variants(ch: str, ignore_case: bool) -> set[str] | None:
 
 
 def _strings(items: Any, flags: int, sre: Any) -> tuple[set[str], bool] | None:
-    """Strings every match of ``items`` starts with (cut to ``_ANCHOR_MAX_LEN``), and whether
+    """Strings every match of ``items`` starts with (cut to ``_ANCHOR_MAX_LEN``, or to
+    ``_ANCHOR_MAX_LEN_ASCII`` while they are ASCII), and whether
     they are exactly the texts the items match. ``None`` when unknown."""
     c = sre
     acc = {""}
@@ -137,8 +139,9 @@ def _strings(items: Any, flags: int, sre: Any) -> tuple[set[str], bool] | None:
             break
         acc = set()
         for s in new:
-            if len(s) >= _ANCHOR_MAX_LEN:
-                done.add(s[:_ANCHOR_MAX_LEN])
+            cut = _ANCHOR_MAX_LEN_ASCII if s.isascii() else _ANCHOR_MAX_LEN
+            if len(s) >= cut:
+                done.add(s[:cut])
             else:
                 acc.add(s)
         if not item_exact:
