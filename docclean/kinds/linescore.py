@@ -307,8 +307,9 @@ class LineScorer:
         text = doc.text
         if cut is not None:
             start = end - len(text[cut:end].lstrip())
-            begins = [m.start() for m in _GLUE.finditer(text, start + 1, end)
-                      if not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end)]
+            begins = [m.start() for m in _GLUE.finditer(text, start, end)  # from start: a run of dashes is one
+                      if m.start() > start
+                      and (not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end))]
             for begin in dict.fromkeys((*reversed(begins), start)):
                 tail_text = text[begin:end]
                 if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
