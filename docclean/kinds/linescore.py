@@ -102,6 +102,8 @@ class LineScorer:
         self.neighbour_bonus = int(p.get("neighbour_bonus", 0))
         self.prose_head = int(p.get("prose_head", 0))
         self.tail_max_len = int(p.get("tail_max_len", 0))
+        # words that open a call glued to a line with no mark (……更多相关内容请阅读…): it starts there
+        self.call_lead = regex.compile(str(p["call_lead"])) if "call_lead" in p else None
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
@@ -277,16 +279,18 @@ class LineScorer:
         when the prose before them scores nothing on its own, as for a glued note, and has no more
         than a weak signal (its positive signals stay more than a point below the threshold): a
         weak signal early in a long sentence must not take the sentence with the ad, but a
-        reseller's own preamble goes with its pitch."""
+        reseller's own preamble goes with its pitch. Last, a call glued with no mark at all
+        (``_unmarked_call``)."""
         glued = self._glued_note(doc, i)
         if glued is not None:
             return glued[0], LineScore(glued[1].score, (*glued[1].reasons, "glued to the line's own text"))
         appended = self._appended(doc, i) if self.tail_max_len else None
-        if appended is None:
-            return None
-        own = self._hits(doc, doc.text[doc.lines.line(i).start : appended[0]])
-        weak = sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1
-        return appended if weak and sum(sig.weight for sig in own) <= 0 else None
+        if appended is not None:
+            own = self._hits(doc, doc.text[doc.lines.line(i).start : appended[0]])
+            weak = sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1
+            if weak and sum(sig.weight for sig in own) <= 0:
+                return appended
+        return self._unmarked_call(doc, i)
 
     def _tail_after_prose(self, doc: Document, i: int, cut: int | None, which: set[int],
                           ) -> tuple[int, LineScore] | None:
@@ -303,8 +307,9 @@ class LineScorer:
         text = doc.text
         if cut is not None:
             start = end - len(text[cut:end].lstrip())
-            begins = [m.start() for m in _GLUE.finditer(text, start + 1, end)
-                      if not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end)]
+            begins = [m.start() for m in _GLUE.finditer(text, start, end)  # from start: a run of dashes is one
+                      if m.start() > start
+                      and (not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end))]
             for begin in dict.fromkeys((*reversed(begins), start)):
                 tail_text = text[begin:end]
                 if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
@@ -371,15 +376,7 @@ class LineScorer:
         """Where the prose at the head of line ``i`` ends (after its last sentence ending before
         the first positive signal), when it holds at least ``prose_head`` Han characters."""
         line = doc.lines.line(i)
-        first = line.end
-        for n, sig in enumerate(self.signals):
-            if sig.weight <= 0:
-                continue
-            starts: list[int] | None = doc.cache.get(("signal-starts", self.rule.id, n))
-            if starts:
-                k = bisect_left(starts, line.start)
-                if k < len(starts) and starts[k] < first:
-                    first = min(first, self._evidence_start(doc, n, starts[k], line.start, line.end))
+        first = self._first_evidence(doc, i)
         head = doc.text[line.start : first]
         ends = [m.end() for m in _SENTENCE_END.finditer(head)]
         if ends and len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head:
@@ -400,6 +397,54 @@ class LineScorer:
                 and not _FRAMED.match(head):  # a line framed by decorations is one
             return line.start + len(head[:cut].rstrip())
         return None
+
+    def _first_evidence(self, doc: Document, i: int) -> int:
+        """Where the evidence of line ``i``'s first positive signal begins (its end: none)."""
+        line = doc.lines.line(i)
+        first = line.end
+        for n, sig in enumerate(self.signals):
+            if sig.weight <= 0:
+                continue
+            starts: list[int] | None = doc.cache.get(("signal-starts", self.rule.id, n))
+            if starts:
+                k = bisect_left(starts, line.start)
+                if k < len(starts) and starts[k] < first:
+                    first = min(first, self._evidence_start(doc, n, starts[k], line.start, line.end))
+        return first
+
+    def _unmarked_call(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
+        """A call glued straight to line ``i``'s own text, with no mark between (a headline
+        followed by 更多相关内容请阅读…栏目, a question followed by …… 展开全文): it begins at the
+        words before the line's first positive signal that ``call_lead`` matches at the end of the
+        text before it (更多相关内容, ……). The text before them must have no more than a weak signal
+        (as for ``_note_after_text``) and
+        hold at least a third of ``prose_head`` Han characters, letters or digits; the call must
+        reach the threshold on its own, and no signal of the whole line may straddle the cut."""
+        line = doc.lines.line(i)
+        text = doc.text
+        first = self._first_evidence(doc, i)
+        end = line.start + len(text[line.start : line.end].rstrip())
+        if first >= end:
+            return None
+        head = text[line.start : first]
+        lead = self.call_lead.search(head) if self.call_lead is not None else None
+        if lead is None:
+            return None
+        first = line.start + lead.start()
+        head = text[line.start : first]
+        if len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 3):
+            return None
+        own, _ = self._tail_score(doc, head)
+        if sum(int(r.rpartition("+")[2]) for r in own.reasons if "+" in r) >= self.threshold - 1:
+            return None
+        call, telling = self._tail_score(doc, text[first:end])
+        if call.score < self.threshold or not telling:
+            return None
+        # no evidence may straddle the cut
+        whole, _ = self._tail_score(doc, text[line.start : end])
+        if not {r for r in whole.reasons if "+" in r} <= {*own.reasons, *call.reasons}:
+            return None
+        return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
 
     def _glued_note(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
