@@ -248,3 +248,19 @@ def test_an_ad_appended_to_a_long_paragraph_goes_and_the_paragraph_stays(paragra
 def test_a_long_paragraph_without_an_ad_is_kept_whole(paragraph: str) -> None:
     text = f"{paragraph}\n下一段正文。\n"
     assert clean(text) == text
+
+
+@pytest.mark.parametrize("note", [
+    "——青杉图文整理排版",
+    "（此页由青杉图文代印）",
+    "【复印打印就找青杉图文，楼下即送】",
+    "（完整解析在刷题小程序里）",
+    "（群文件里有原稿）",
+])
+def test_a_print_shop_or_group_note_goes_in_a_long_document(note: str) -> None:
+    # long enough that only the lines the rule's gate admits are scanned
+    body = "\n".join(DOC * 90) + "\n"
+    assert len(body) > 1 << 14
+    lines = body.split("\n")
+    lines[5] += note
+    assert clean("\n".join(lines)) == body
