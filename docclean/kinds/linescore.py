@@ -287,8 +287,7 @@ class LineScorer:
         appended = self._appended(doc, i) if self.tail_max_len else None
         if appended is not None:
             own = self._hits(doc, doc.text[doc.lines.line(i).start : appended[0]])
-            weak = sum(sig.weight for sig in own if sig.weight > 0) < self.threshold - 1
-            if weak and sum(sig.weight for sig in own) <= 0:
+            if self._weak(own) and sum(sig.weight for sig in own) <= 0:
                 return appended
         return self._unmarked_call(doc, i)
 
@@ -417,9 +416,8 @@ class LineScorer:
         followed by 更多相关内容请阅读…栏目, a question followed by …… 展开全文): it begins at the
         words before the line's first positive signal that ``call_lead`` matches at the end of the
         text before it (更多相关内容, ……). The text before them must have no more than a weak signal
-        (as for ``_note_after_text``) and
-        hold at least a third of ``prose_head`` Han characters, letters or digits; the call must
-        reach the threshold on its own, and no signal of the whole line may straddle the cut."""
+        (``_weak``) and hold at least a third of ``prose_head`` Han characters, letters or digits;
+        the call must reach the threshold on its own, and no signal may straddle the cut."""
         line = doc.lines.line(i)
         text = doc.text
         first = self._first_evidence(doc, i)
@@ -434,15 +432,13 @@ class LineScorer:
         head = text[line.start : first]
         if len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 3):
             return None
-        own, _ = self._tail_score(doc, head)
-        if sum(int(r.rpartition("+")[2]) for r in own.reasons if "+" in r) >= self.threshold - 1:
+        own_hits = self._hits(doc, head)
+        if not self._weak(own_hits):
             return None
         call, telling = self._tail_score(doc, text[first:end])
         if call.score < self.threshold or not telling:
             return None
-        # no evidence may straddle the cut
-        whole, _ = self._tail_score(doc, text[line.start : end])
-        if not {r for r in whole.reasons if "+" in r} <= {*own.reasons, *call.reasons}:
+        if self._straddles(doc, text[line.start : end], _score_of(own_hits)[0], call):
             return None
         return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
 
@@ -473,9 +469,7 @@ class LineScorer:
             own, _ = self._tail_score(doc, head)
             if own.score > 0:
                 return None
-            # no evidence may straddle the cut (★松岚学堂★ is one decorated name)
-            whole, _ = self._tail_score(doc, body)
-            if not {r for r in whole.reasons if "+" in r} <= {*own.reasons, *tail.reasons}:
+            if self._straddles(doc, body, own, tail):  # ★松岚学堂★ is one decorated name
                 return None
             return line.start + len(head), tail
         return None
@@ -523,10 +517,18 @@ class LineScorer:
         """The score of ``tail`` as a line of its own, from its signals (of ``among``, or all)
         alone, and whether its positive signals say more than its form (one of them is not a
         ``form`` signal)."""
-        hits = self._hits(doc, tail, among)
-        weights = {sig.name: sig.weight for sig in hits}
-        telling = any(sig.weight > 0 and not sig.form for sig in hits)
-        return LineScore(sum(weights.values()), tuple(f"{name}{w:+d}" for name, w in weights.items())), telling
+        return _score_of(self._hits(doc, tail, among))
+
+    def _weak(self, hits: list[Signal]) -> bool:
+        """Whether the positive signals among ``hits`` (each name once) stay more than a point
+        below the threshold."""
+        return sum(w for w in {sig.name: sig.weight for sig in hits}.values() if w > 0) < self.threshold - 1
+
+    def _straddles(self, doc: Document, whole: str, head: LineScore, tail: LineScore) -> bool:
+        """Whether a positive signal of ``whole`` (one line) is neither the ``head``'s nor the
+        ``tail``'s it was cut into: its evidence straddles the cut."""
+        full, _ = self._tail_score(doc, whole)
+        return not {r for r in full.reasons if "+" in r} <= {*head.reasons, *tail.reasons}
 
     def _found(self, doc: Document) -> dict[int, set[int]]:
         """Line index → positions in ``signals`` of the positive signals whose matches start there.
@@ -690,6 +692,14 @@ class LineScorer:
             if _nearest_nonblank(bodies, i, -1) in strong or _nearest_nonblank(bodies, i, 1) in strong:
                 out[i] = LineScore(s.score + self.neighbour_bonus,
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
+
+
+def _score_of(hits: list[Signal]) -> tuple[LineScore, bool]:
+    """The score of a text whose signals are ``hits``, and whether one of its positive signals
+    says more than its form (is not a ``form`` signal)."""
+    weights = {sig.name: sig.weight for sig in hits}
+    telling = any(sig.weight > 0 and not sig.form for sig in hits)
+    return LineScore(sum(weights.values()), tuple(f"{name}{w:+d}" for name, w in weights.items())), telling
 
 
 def _signal(rule: Rule, data: Any) -> Signal:
