@@ -9,12 +9,14 @@ length, and does not count towards ``max_gap``; other gap lines must be short, m
 sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
 absorbed only when the anchor that closes it occurs once in the document (a recurring line says
 nothing about its neighbours), unless every line of the gap has a positive score of its own.
-A block never reaches past the middle of the document. Blank lines inside the block, and between
-the block and the text, go with it. Each non-blank
-line of the block is one finding; blank lines ride with the nearest block line.
+A line matching one of ``keep`` (whole-line shapes a document ends or starts with: a date, the
+issuing body, a signature) is never a gap line: it ends the block there, so a sign-off after a
+reseller line that was pasted before it stays. A block never reaches past the middle of the
+document. Blank lines inside the block, and between the block and the text, go with it. Each
+non-blank line of the block is one finding; blank lines ride with the nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
-``window`` (how many non-blank lines from the edge are examined).
+``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
 from .linescore import LineScore, LineScorer, line_counts, nonblank_lines
+from .regexes import compile_patterns
 
 _SENTENCE_END = frozenset("。！？；…!?;")
 
@@ -44,6 +47,8 @@ class BlockMatcher:
         self.max_gap = int(p.get("max_gap", 3))
         self.gap_max_len = int(p.get("gap_max_len", 40))
         self.window = int(p.get("window", 30))
+        keep = p.get("keep", [])
+        self.keep = compile_patterns(rule, keep, key="keep") if keep else None
         self._scorer: LineScorer | None = None
 
     def bind(self, scorer: LineScorer) -> None:
@@ -82,6 +87,8 @@ class BlockMatcher:
                 pending = []
                 block.append(i)
                 continue
+            if self.keep is not None and self.keep.fullmatch(body):
+                break
             if s is not None and s.score > 0:
                 weak.add(i)
             elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
