@@ -9,9 +9,11 @@ length, and does not count towards ``max_gap``; other gap lines must be short, m
 sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
 absorbed only when the anchor that closes it occurs once in the document (a recurring line says
 nothing about its neighbours), unless every line of the gap has a positive score of its own.
-A line matching one of ``keep`` (whole-line shapes a document ends or starts with: a date, the
-issuing body, a signature) is never a gap line: it ends the block there, so a sign-off after a
-reseller line that was pasted before it stays. A block never reaches past the middle of the
+A line matching one of ``keep`` (whole-line shapes of a document's own title or sign-off: a
+date, the issuing body, a signature) is never part of the block, and the block goes on past it;
+unscored lines between it and the first anchor are not absorbed (only lines with a positive score
+of their own are). So a reseller line pasted inside a title block or before a sign-off goes, and
+the title or the sign-off stays. A block never reaches past the middle of the
 document. Blank lines inside the block, and between the block and the text, go with it. Each
 non-blank line of the block is one finding; blank lines ride with the nearest block line.
 
@@ -72,6 +74,7 @@ class BlockMatcher:
         block: list[int] = []  # non-blank line indices in the block, edge first
         pending: list[int] = []  # gap lines waiting for an anchor
         weak: set[int] = set()  # gap lines with a positive score below the anchor
+        fenced = False  # a kept line came before the first anchor: the edge gap is the document's
         seen = 0
         for i in order:
             body = text[lines[i].start : lines[i].end].strip()
@@ -82,13 +85,18 @@ class BlockMatcher:
                 break
             s = scores.get(i)
             if s is not None and s.score >= self.anchor:
-                if pending and (counts[body] == 1 or all(j in weak for j in pending)):
+                if pending and (all(j in weak for j in pending)
+                                or (counts[body] == 1 and (block or not fenced))):
                     block.extend(pending)
                 pending = []
                 block.append(i)
                 continue
             if self.keep is not None and self.keep.fullmatch(body):
-                break
+                # the document's own line (a title, a sign-off): not absorbed, and the gap lines
+                # on its far side are not absorbed through it either
+                pending = []
+                fenced = fenced or not block
+                continue
             if s is not None and s.score > 0:
                 weak.add(i)
             elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
@@ -120,9 +128,14 @@ class BlockMatcher:
             while blank(lo - 1):
                 lo -= 1
         members = set(block)
+
+        # the document's own lines (a sign-off kept by ``keep``) inside or after a tail block: the
+        # blank lines before the block then stay, to set the text off from them
+        kept_inside = self.region == "tail" and any(
+            not blank(j) and j not in members for j in range(first, n))
         starts = [i for i in range(lo, hi + 1) if i in members]
         # Leading blank lines (tail blocks, or blanks before a head block) form their own hit.
-        if starts and starts[0] > lo:
+        if starts and starts[0] > lo and not kept_inside:
             yield Hit(lines[lo].start, lines[starts[0]].start, "",
                       {"match": "", "reasons": "blank lines next to a reseller block"})
         for k, i in enumerate(starts):
