@@ -4,14 +4,17 @@ A rule's *gate* is a set of regexes of which one matches on every line where the
 match (see ``kinds.anchored``). Run one by one, gates would cost a scan of the text each; here
 every gate of every loaded rule is compiled into one Hyperscan database and the text is scanned
 once. Without Hyperscan (a platform it has no wheel for) each gate is a stdlib ``re`` scan: the
-same lines, more slowly. Texts shorter than ``MIN_SIZE`` characters are not prescanned: their
-rules scan them whole, which costs less than setting up a prescan.
+same lines, more slowly. With Hyperscan every text is prescanned: a seed-sized document (5,000
+characters) is cleaned four times faster with the prescan than with every rule scanning it whole.
+Without it, texts shorter than ``MIN_SIZE`` characters are not prescanned: their rules scan them
+whole, which then costs less than the ``re`` scans of the gates.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import marshal
 import re
 import threading
@@ -25,7 +28,7 @@ from . import regexcache
 from .document import Document
 from .edits import EditMap
 
-MIN_SIZE = 1 << 14
+MIN_SIZE = 0 if importlib.util.find_spec("hyperscan") is not None else 1 << 14
 
 _gates: list[tuple[str, ...]] = []  # every gate registered so far; its index is its key
 _keys: dict[tuple[str, ...], int] = {}
@@ -35,8 +38,22 @@ _database: dict[int, Any] = {}  # number of gates compiled -> (database or None,
 @contextmanager
 def always() -> Iterator[None]:
     """Prescan texts of any length while inside (rule self-tests check gates on short examples)."""
+    with _min_size(0):
+        yield
+
+
+@contextmanager
+def never() -> Iterator[None]:
+    """Prescan no text while inside: every rule scans the whole text (the reference that a
+    prescanned run is checked against)."""
+    with _min_size(1 << 62):
+        yield
+
+
+@contextmanager
+def _min_size(size: int) -> Iterator[None]:
     global MIN_SIZE
-    saved, MIN_SIZE = MIN_SIZE, 0
+    saved, MIN_SIZE = MIN_SIZE, size
     try:
         yield
     finally:

@@ -60,17 +60,17 @@ def test_anchored_scan_matches_finditer(pats: list[str], ignore_case: bool, text
         scorer = _rule(pats, ignore_case)
     except Exception:  # an invalid random pattern says nothing about the scan
         return
-    saved = linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT, linescore.SPLIT_TEXT
-    # Exercise the anchored scan on short texts and one-character anchors too, and the anchor
-    # strings split over several tries (by character frequency) as well as in one.
-    linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT = 1, 0
+    saved = linescore.MIN_ANCHOR_LEN, linescore.SPLIT_TEXT
+    # Exercise one-character anchors too, and the anchor strings split over several tries (by
+    # character frequency) as well as in one.
+    linescore.MIN_ANCHOR_LEN = 1
     try:
         for split_text in (0, 10**9):
             linescore.SPLIT_TEXT = split_text
             doc = Document(text)
             assert scorer._found(doc) == _plain(scorer, doc)
     finally:
-        linescore.MIN_ANCHOR_LEN, linescore.SMALL_TEXT, linescore.SPLIT_TEXT = saved
+        linescore.MIN_ANCHOR_LEN, linescore.SPLIT_TEXT = saved
 
 
 def test_anchor_examples() -> None:

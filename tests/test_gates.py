@@ -34,10 +34,8 @@ def _findings(text: str, *, prescanned: bool) -> list[tuple[object, ...]]:
         r = docclean.clean(text, fix="safe", max_removal=1.0)
         return [(f.rule, f.start, f.end, f.replacement, f.applied, f.message) for f in r.findings]
 
-    if prescanned:
-        with prescan.always():
-            return run()
-    return run()
+    with prescan.always() if prescanned else prescan.never():
+        return run()
 
 
 def _examples() -> Iterator[str]:
@@ -98,10 +96,16 @@ def test_the_shared_corpus_is_found_the_same_when_prescanned(shared: Path) -> No
         assert _findings(text, prescanned=True) == _findings(text, prescanned=False)
 
 
-def test_long_texts_are_prescanned_by_default() -> None:
-    doc = Document("前言。\n" * (prescan.MIN_SIZE // 4) + "更多范文请关注公众号【学海资料站】\n")
-    assert prescan.gated_lines(doc, 0) is not None
-    assert prescan.gated_lines(Document("短文。\n"), 0) is None
+def test_texts_of_any_length_are_prescanned_by_default_with_hyperscan() -> None:
+    key = prescan.register(("关注",))
+    short = Document("短文。\n关注公众号\n")
+    if prescan._hyperscan() is not None:
+        assert prescan.MIN_SIZE == 0
+        assert prescan.gated_lines(short, key) == [(4, 9)]
+    else:  # without it, short texts are quicker scanned whole than through re scans of the gates
+        assert prescan.gated_lines(short, key) is None
+    with prescan.never():
+        assert prescan.gated_lines(Document("短文。\n关注公众号\n"), key) is None
 
 
 def test_without_hyperscan_the_same_lines_are_found(monkeypatch: pytest.MonkeyPatch) -> None:

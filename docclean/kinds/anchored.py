@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from .. import regexcache
 from ..errors import RuleError
 from ..rules import Rule
 from .regexes import LINE_START, Pattern, finditer, line_confined, literal_anchor, match
@@ -133,7 +134,11 @@ def declared_gate(rule: Rule, declared: Any, key: str) -> tuple[str, ...] | None
 
 def checked_gate(rule: Rule, gate: tuple[str, ...], pattern: Pattern, key: str) -> tuple[str, ...]:
     """``gate`` once its regexes compile (stdlib, multi-line) and neither they nor ``pattern``,
-    the pattern the gate stands for, read past a line break."""
+    the pattern the gate stands for, read past a line break. A gate that passed is remembered
+    (see ``regexcache``): parsing its regexes again would slow down every start."""
+    stored = ("checked-gate", _CHECKS_VERSION, gate, pattern.pattern, int(pattern.flags))
+    if regexcache.recall(stored) is not regexcache.MISSING:
+        return gate
     for source in gate:
         try:
             compiled = re.compile(source, re.MULTILINE)
@@ -150,7 +155,11 @@ def checked_gate(rule: Rule, gate: tuple[str, ...], pattern: Pattern, key: str) 
     if not line_confined(pattern):
         raise RuleError(f"{rule.path}: rule {rule.id}: a '{key}' needs patterns that never read past a "
                         "line break")
+    regexcache.remember(stored, True)
     return gate
+
+
+_CHECKS_VERSION = 1  # raise when checked_gate checks more: gates remembered as checked are checked again
 
 
 # Escapes, character classes and (group 1) a ``{,n}`` repeat, which Hyperscan reads as text.

@@ -113,7 +113,6 @@ class LineScorer:
         # signal → (alternatives that look back to the line start, the others), built on use
         self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
         self._scan: _AnchorScan | None = None
-        self._native: _ScanPlan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
         self._twins: dict[int, re.Pattern[str] | None] = {}  # signal → its stdlib twin, if any
         self._gates: dict[int, int] = {}  # signal → the prescan key of its gate
@@ -539,14 +538,9 @@ class LineScorer:
         over the whole text."""
         text, budget = doc.text, doc.time_budget
         found: dict[int, set[int]] = {}
-        if len(text) < SMALL_TEXT:  # scanning natively is quicker than preparing the anchors
-            if self._native is None:
-                self._native = _ScanPlan([], [(n, s) for n, s in enumerate(self.signals) if s.weight > 0])
-            scan = self._native
-        else:
-            if self._scan is None:
-                self._scan = _AnchorScan(self.signals)
-            scan = self._scan.plan(text)
+        if self._scan is None:
+            self._scan = _AnchorScan(self.signals)
+        scan = self._scan.plan(text)
         carry = _carry(doc)
         for n, sig in scan.native:
             starts = self._carried_starts(doc, n, sig, carry)
@@ -592,7 +586,7 @@ class LineScorer:
             starts = []
             pos = 0  # where finditer would search next
             tried = -1  # every start up to here has been tried
-            twin = self._twin(n)
+            twin = self._twin(n) if len(text) >= TWIN_TEXT else None
             for lo, hi in sorted(windows[k]):
                 c = max(lo, pos, tried + 1)
                 while c <= hi:
@@ -647,9 +641,8 @@ class LineScorer:
         """Where signal ``n`` matches in an edited copy of an earlier document (see
         ``Document.base``), from its matches there, when its regex never reads past a line
         break: the earlier matches stand on the lines the edits left alone, and the regex runs
-        on the others. ``None`` when that cannot be done, or is not worth it (a small text is
-        scanned again quicker than the regexes are analysed)."""
-        if carry is None or len(doc.text) < SMALL_TEXT:
+        on the others. ``None`` when that cannot be done."""
+        if carry is None:
             return None
         earlier: list[int] | None = carry[0].get(("signal-starts", self.rule.id, n))
         if earlier is None:
@@ -730,8 +723,9 @@ _FRAMED = re.compile("[ \t\u3000]*[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900
                      "\u203b\u2550-\u256c\U0001f000-\U0001faff~～#＃>»=＝]")
 # A line's own text: a character of a word, of code or of a separator line (not a page number).
 _KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]")
-SMALL_TEXT = 30_000  # characters; smaller texts are scanned without anchors
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
+TWIN_TEXT = 100_000  # characters; in smaller texts signals are tried with their own pattern, as
+# compiling a stdlib twin (see ``_twin``) costs more than it saves there
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 SPLIT_TEXT = 200_000  # characters; larger texts are scanned for anchors by split tries
 SAMPLE = 200_000  # characters of the text whose frequencies decide the split
