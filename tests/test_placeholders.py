@@ -239,3 +239,31 @@ def test_a_slot_inside_a_flagged_placeholder_is_not_reported_again() -> None:
     result = docclean.clean("王馆长X年9月1日调任，活动将于7月17日至X日举办。")
     found = sorted((f.start, f.end, f.rule) for f in result.findings if f.category == "placeholder")
     assert found == [(3, 9, "PH002"), (22, 24, "PH002")]
+
+
+def test_a_letter_for_a_place_name_is_a_hint_unless_letters_anonymise() -> None:
+    template = "第六条 H县人民政府负责实施。\n（二）H县教育局、甲村村委会具体承办，由H县财政拨款。\n"
+    found = placeholders(template)
+    assert [(f.text, f.rule, f.severity) for f in found] == [
+        ("H", "PH020", Severity.INFO), ("H", "PH020", Severity.INFO), ("甲", "PH020", Severity.INFO)]
+    exam = "甲市居民王某在乙区购房，后与丙公司发生纠纷，甲市中级人民法院受理。\n"
+    assert placeholders(exam) == []
+    pair = "仓储中心在A市和C县各设一个分拨点，A市分拨点负责华北。\n"
+    assert placeholders(pair) == []
+    words = "新股在A市场挂牌，入选甲级资质名单，C区停车场已满，原告认为A公司违约。\n"
+    assert placeholders(words) == []
+
+
+def test_a_run_of_asterisks_opening_a_clause_is_a_hint_but_emphasis_is_not() -> None:
+    template = "经研究决定，**办公室牵头，各单位配合。\n"
+    found = placeholders(template)
+    assert [(f.text, f.rule, f.severity) for f in found] == [("**", "PH021", Severity.INFO)]
+    emphasis = "经研究决定，**办公室牵头**，各单位配合。\n注：**表示差异显著。\n"
+    assert placeholders(emphasis) == []
+
+
+def test_n_for_a_deadline_or_an_hour_is_a_number_slot() -> None:
+    text = "请于收到通知后N日内答复，会议定于上午N时开始，须提前N个月申报。\n"
+    assert [(f.text, f.rule) for f in placeholders(text)] == [("N", "PH019")] * 3
+    variable = "取最后N天内的记录，前N个月的均值，近N年数据。\n"
+    assert placeholders(variable) == []
