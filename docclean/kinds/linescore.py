@@ -18,7 +18,9 @@ its positive signals are marked ``form = true`` (a shape legitimate text shares,
 With ``tail_max_len = M``, a line below the threshold (its prose is long) or longer than
 ``max_len`` still loses the closing sentences, within M characters of its end, that reach the
 threshold on their own with signals the whole line has, after a sentence of prose that has no
-guard but those marked ``whole_line = true`` (its length, a run-in heading's number). The
+guard but those marked ``whole_line = true`` (its length, a run-in heading's number). A call
+glued to a line's text with no mark at all starts at words ``call_lead`` matches before the
+first signal, or at the first signal where ``call_start`` matches (see ``_unmarked_call``). The
 scores are shared with ``block`` and ``recurring`` rules through the document cache. With
 ``unspread`` params (see ``unspread``), lines spread apart to get past keyword filters are also
 scored as they read with the spreading undone. Several
@@ -104,6 +106,7 @@ class LineScorer:
         self.tail_max_len = int(p.get("tail_max_len", 0))
         # words that open a call glued to a line with no mark (……更多相关内容请阅读…): it starts there
         self.call_lead = regex.compile(str(p["call_lead"])) if "call_lead" in p else None
+        self.call_start = regex.compile(str(p["call_start"])) if "call_start" in p else None
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
@@ -127,6 +130,13 @@ class LineScorer:
             cached = self._score(doc)
             doc.cache[key] = cached
         return cached
+
+    def split_lines(self, doc: Document) -> dict[int, tuple[int, LineScore]]:
+        """Lines whose own text stays while the junk glued or appended to it goes (see
+        ``prose_head``), by line index: where the junk starts, and its score."""
+        self.scores(doc)
+        tails: dict[int, tuple[int, LineScore]] = doc.cache.get(("prose-tails", self.rule.id), {})
+        return tails
 
     def penalty(self, body: str, doc: Document) -> int:
         """The sum of the negative signals that ``body`` (one line) matches."""
@@ -414,7 +424,8 @@ class LineScorer:
         """A call glued straight to line ``i``'s own text, with no mark between (a headline
         followed by 更多相关内容请阅读…栏目, a question followed by …… 展开全文): it begins at the
         words before the line's first positive signal that ``call_lead`` matches at the end of the
-        text before it (更多相关内容, ……). The text before them must have no more than a weak signal
+        text before it (更多相关内容, ……), or at the first signal itself when ``call_start`` matches
+        there (a page fold such as 展开阅读全文∨). The text before them must have no more than a weak signal
         (``_weak``) and hold at least a third of ``prose_head`` Han characters, letters or digits;
         the call must reach the threshold on its own, and no signal may straddle the cut."""
         line = doc.lines.line(i)
@@ -425,9 +436,10 @@ class LineScorer:
             return None
         head = text[line.start : first]
         lead = self.call_lead.search(head) if self.call_lead is not None else None
-        if lead is None:
+        if lead is not None:
+            first = line.start + lead.start()
+        elif self.call_start is None or not self.call_start.match(text, first, end):
             return None
-        first = line.start + lead.start()
         head = text[line.start : first]
         if len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 3):
             return None
@@ -719,7 +731,9 @@ _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
 _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}|[★☆※▲▼◆■●►▶→⇒➤☞👉~～]+")
 _CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
 _LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
-_FRAMED = re.compile("[ \t\u3000]*[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+# (a Markdown heading's hashes are no frame)
+_FRAMED = re.compile("(?![ \t]{0,3}#{1,6}[ \t])"
+                     "[ \t\u3000]*[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                      "\u203b\u2550-\u256c\U0001f000-\U0001faff~～#＃>»=＝]")
 # A line's own text: a character of a word, of code or of a separator line (not a page number).
 _KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]")

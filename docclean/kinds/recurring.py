@@ -6,7 +6,10 @@ the ``scorer`` rule gives it at least ``min_score`` points or it matches one of 
 (whole-line shapes that are junk when repeated, such as anti-copy garbage). A line that occurs
 at least ``often_count`` times needs only ``often_score`` points, one of its signals not a mere
 ``form`` (a weak signal repeated through the whole document is a watermark; real text repeats
-headings, which score nothing, and a form's empty fields, which are only a form).
+headings, which score nothing, and a form's empty fields, which are only a form). A line the
+scorer splits into its own text and a junk tail (see ``LineScorer.split_lines``) is not a
+candidate: the scorer strips the tail at every occurrence, and the line's own text (a code fence,
+a heading) stays.
 """
 
 from __future__ import annotations
@@ -54,11 +57,12 @@ class RecurringMatcher:
         if self._scorer is None:
             return
         scores = self._scorer.scores(doc)
+        split = self._scorer.split_lines(doc)  # their junk tail goes; their own text stays
         text, lines = doc.text, doc.lines.lines
         candidates: dict[int, str] = {}
         floor = min(self.min_score, self.often_score) if self.often_count else self.min_score
         for i, s in scores.items():
-            if s.score >= floor:
+            if s.score >= floor and i not in split:
                 candidates[i] = normalised(text[lines[i].start : lines[i].end])
         keys = {k for k in candidates.values() if 0 < len(k) <= self.max_len}
         shaped = self._shaped(doc) if self.shapes is not None else set()
