@@ -105,7 +105,7 @@ def test_texts_of_any_length_are_prescanned_by_default_with_hyperscan() -> None:
     else:  # without it, short texts are quicker scanned whole than through re scans of the gates
         assert prescan.gated_lines(short, key) is None
     with prescan.never():
-        assert prescan.gated_lines(Document("短文。\n关注公众号\n"), key) is None
+        assert prescan.gated_lines(short, key) is None
 
 
 def test_without_hyperscan_the_same_lines_are_found(monkeypatch: pytest.MonkeyPatch) -> None:

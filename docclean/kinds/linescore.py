@@ -738,11 +738,11 @@ _FRAMED = re.compile("(?![ \t]{0,3}#{1,6}[ \t])"
 # A line's own text: a character of a word, of code or of a separator line (not a page number).
 _KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]")
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
-TWIN_TEXT = 100_000  # characters; in smaller texts signals are tried with their own pattern, as
-# compiling a stdlib twin (see ``_twin``) costs more than it saves there
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 SPLIT_TEXT = 200_000  # characters; larger texts are scanned for anchors by split tries
 SAMPLE = 200_000  # characters of the text whose frequencies decide the split
+TWIN_TEXT = 100_000  # characters; in smaller texts signals are tried with their own pattern, as
+# compiling a stdlib twin (see ``_twin``) costs more than it saves there
 # The tries hold the 16 most frequent first characters, the next 32, the next 48, … (the more
 # frequent the characters, the fewer alternatives each of their offsets tries).
 _SPLIT = tuple(8 * k * (k + 1) for k in range(1, 12))  # 16, 48, 96, 160, 240, 336, …
