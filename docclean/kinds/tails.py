@@ -7,8 +7,11 @@ bracket, a symbol, an emoji, a dash or a run of spaces, matched by ``set_off``) 
 with, to find the lines worth a look (an ASCII bracket or dash glued to a Latin word or number
 is code: f(x), x--). A note is reported when the same note (white space dropped, digits folded)
 ends at least ``min_lines`` lines whose texts before it differ, at least one of them holding a
-Chinese character; where several notes of a line qualify, the longest is reported. Never
-counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
+Chinese character. Notes that differ only where a reseller fills in a variable count as one:
+what ``variable`` matches (an account, an ID, a web address) is folded to one mark, and a
+bracketed note longer than ``opening`` + 3 characters is known by its first ``opening``
+characters and its closing bracket (（资料来自某某网）, （资料来自某某群））. Where several
+notes of a line qualify, the longest is reported. Never counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
 note that ``exclude`` matches from end to end (a news item's photo credit, a footnote mark), a
 lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code.
 """
@@ -36,6 +39,9 @@ _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _SPACE = frozenset(" \t\u3000\n")
 # what a note set off by spaces alone must hold: a digit, a sign or a symbol (积分+12)
 _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff]")
+# the brackets a note known by its opening starts and ends with
+_OPENERS = frozenset("（(【[〔［「")
+_CLOSERS = frozenset("）)】]〕］」")
 # a lead-in (诗曰：) or a clause that goes on (，)
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
@@ -57,6 +63,8 @@ class RepeatedTailMatcher:
         self.entries = [re.compile(f"(?m){e}[^\n]{{0,{n}}}$") for e in p["entry"]]
         excl = p.get("exclude", [])
         self.exclude = compile_patterns(rule, [f"^(?:{x})$" for x in excl], key="exclude") if excl else None
+        self.variable = re.compile(str(p["variable"])) if "variable" in p else None
+        self.opening = int(p.get("opening", 0))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield the note of every line whose note recurs on enough different lines."""
@@ -87,7 +95,7 @@ class RepeatedTailMatcher:
                     continue  # set off by spaces alone: a heading's words (第七章　附则)
                 if inside(code, code_starts, line.start + start, line.start + start + 1):
                     continue
-                key = normalised(note)
+                key = self._key(note)
                 found.append((line.start + start, key))
                 hosts.setdefault(key, set()).add(head)
                 if _HAN.search(head):
@@ -103,6 +111,16 @@ class RepeatedTailMatcher:
                         end -= 1
                     yield Hit(start, end, None, {"match": text[start:end], "count": len(hosts[key])})
                     break
+
+    def _key(self, note: str) -> str:
+        """What notes are grouped by: white space dropped, digits and variables folded."""
+        key = normalised(note)
+        if self.variable is not None:
+            key = self.variable.sub("…", key)
+        n = self.opening
+        if n and len(key) > n + 3 and key[0] in _OPENERS and key[-1] in _CLOSERS:
+            key = key[:n] + "…" + key[-1]
+        return key
 
     def _counts(self, note: str, doc: Document) -> bool:
         if not note or len(note) > self.max_len or not _CONTENT.search(note):
