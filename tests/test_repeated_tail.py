@@ -52,3 +52,18 @@ def test_flags_cover_only_line_ends(hosts: list[str], note: str) -> None:
         assert text[f.start : f.end] == f.text
         assert text[f.end :].split("\n", 1)[0].strip() == ""  # only white space after it
         assert 0 < f.start < f.end <= len(text)
+
+
+def test_notes_that_differ_only_in_an_account_or_a_site_name_are_one_note() -> None:
+    text = "\n".join([PARAS[0] + "（标书代写：wx2093）", PARAS[1] + "（标书代写：gw7713）",
+                      PARAS[2] + "（标书代写：fw51884）", PARAS[3] + "（资料来自阳光家长圈）"]) + "\n"
+    assert notes(text) == ["（标书代写：wx2093）", "（标书代写：gw7713）", "（标书代写：fw51884）"]
+    names = ["阳光家长圈", "小树苗学习群", "满天星家校站"]
+    sites = "\n".join(p + f"（资料来自{s}）" for p, s in zip(PARAS[:3], names, strict=True))
+    assert notes(sites + "\n") == ["（资料来自阳光家长圈）", "（资料来自小树苗学习群）", "（资料来自满天星家校站）"]
+
+
+def test_short_notes_with_different_words_stay_apart() -> None:
+    words = ["（注：以当地为准）", "（注：按实际填写）", "（注：参见附件）"]
+    text = "\n".join(p + n for p, n in zip(PARAS[:3], words, strict=True)) + "\n"
+    assert notes(text) == []

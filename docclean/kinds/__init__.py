@@ -31,7 +31,7 @@ class Matcher(Protocol):
 
 
 def _factories() -> dict[str, Callable[[Rule], Matcher]]:
-    from . import block, linescore, pattern, recurring, repetition, sequence, tails
+    from . import block, linescore, pattern, recurring, repeats, repetition, sequence, tails
 
     return {
         "pattern": pattern.PatternMatcher,
@@ -41,6 +41,7 @@ def _factories() -> dict[str, Callable[[Rule], Matcher]]:
         "repetition": repetition.RepetitionMatcher,
         "sequence": sequence.SequenceMatcher,
         "repeated-tail": tails.RepeatedTailMatcher,
+        "repeated-line": repeats.RepeatedLineMatcher,
     }
 
 

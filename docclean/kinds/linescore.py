@@ -260,6 +260,8 @@ class LineScorer:
             cut = self._prose_end(doc, i, sentences_only=below)
             if below:
                 appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
+                if appended is None and cut is None and self._heading(doc, i):
+                    appended = self._glued_note(doc, i)
                 if appended is not None:
                     tails[i] = appended
                 continue
@@ -281,6 +283,15 @@ class LineScorer:
             if tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
+
+    def _heading(self, doc: Document, i: int) -> bool:
+        """Whether line ``i`` opens with a heading's mark that guards only its own words (a
+        ``whole_line`` guard matching at the line's start: ## 典型意义, 第三章 总则): a note glued
+        after the heading is scored on its own."""
+        line = doc.lines.line(i)
+        body = doc.text[line.start : line.end]
+        return any(sig.whole_line and sig.weight < 0 and sig.pattern.pattern.startswith("^")
+                   for sig in self._hits(doc, body, self._guards))
 
     def _note_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """For line ``i``, which reaches the threshold but has no prose before its first signal:

@@ -9,9 +9,10 @@ is code: f(x), x--). A note is reported when the same note (white space dropped,
 ends at least ``min_lines`` lines whose texts before it differ, at least one of them holding a
 Chinese character. Notes that differ only where a reseller fills in a variable count as one:
 what ``variable`` matches (an account, an ID, a web address) is folded to one mark, and a
-bracketed note longer than ``opening`` + 3 characters is known by its first ``opening``
-characters and its closing bracket (（资料来自某某网）, （资料来自某某群））. Where several
-notes of a line qualify, the longest is reported. Never counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
+note in one pair of brackets longer than ``opening`` + 3 characters whose words open in
+Chinese is known by its first ``opening`` characters and its closing bracket (（资料来自某某网）,
+（资料来自某某群）). Where several notes of a line qualify, the longest is reported. Never
+counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
 note that ``exclude`` matches from end to end (a news item's photo credit, a footnote mark), a
 lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code.
 """
@@ -42,6 +43,7 @@ _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001
 # the brackets a note known by its opening starts and ends with
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
+_HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
 # a lead-in (诗曰：) or a clause that goes on (，)
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
@@ -118,7 +120,9 @@ class RepeatedTailMatcher:
         if self.variable is not None:
             key = self.variable.sub("…", key)
         n = self.opening
-        if n and len(key) > n + 3 and key[0] in _OPENERS and key[-1] in _CLOSERS:
+        if n and len(key) > n + 3 and key[0] in _OPENERS and key[-1] in _CLOSERS \
+                and _HAN_OPENING.fullmatch(key, 1, n) \
+                and not any(c in _OPENERS or c in _CLOSERS for c in key[1:-1]):
             key = key[:n] + "…" + key[-1]
         return key
 
