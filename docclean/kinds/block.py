@@ -13,12 +13,14 @@ A line matching one of ``keep`` (whole-line shapes of a document's own title or 
 date, the issuing body, a signature) is never part of the block, and the block goes on past it;
 unscored lines between it and the first anchor are not absorbed (only lines with a positive score
 of their own are). So a reseller line pasted inside a title block or before a sign-off goes, and
-the title or the sign-off stays. A block never reaches past the middle of the
+the title or the sign-off stays. Two neighbouring lines that each score at least ``pair_anchor``
+points (when set) vouch for each other and count as anchors. A block never reaches past the middle of the
 document. Blank lines inside the block, and between the block and the text, go with it. Each
 non-blank line of the block is one finding; blank lines ride with the nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
-``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes).
+``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes),
+``pair_anchor`` (optional).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class BlockMatcher:
         self.max_gap = int(p.get("max_gap", 3))
         self.gap_max_len = int(p.get("gap_max_len", 40))
         self.window = int(p.get("window", 30))
+        self.pair_anchor = int(p.get("pair_anchor", 0))
         keep = p.get("keep", [])
         self.keep = compile_patterns(rule, keep, key="keep") if keep else None
         self._scorer: LineScorer | None = None
@@ -99,6 +102,14 @@ class BlockMatcher:
                 continue
             if s is not None and s.score > 0:
                 weak.add(i)
+                if (self.pair_anchor and s.score >= self.pair_anchor and pending
+                        and all(j in weak for j in pending)
+                        and scores[pending[-1]].score >= self.pair_anchor):
+                    # two neighbouring weaker reseller lines vouch for each other
+                    block.extend(pending)
+                    block.append(i)
+                    pending = []
+                    continue
             elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
                   or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0
                   or sum(j not in weak for j in pending) >= self.max_gap):
