@@ -107,6 +107,7 @@ class LineScorer:
         # words that open a call glued to a line with no mark (……更多相关内容请阅读…): it starts there
         self.call_lead = regex.compile(str(p["call_lead"])) if "call_lead" in p else None
         self.call_start = regex.compile(str(p["call_start"])) if "call_start" in p else None
+        self.headings = frozenset(str(name) for name in p.get("headings", ()))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
@@ -285,13 +286,13 @@ class LineScorer:
         return found
 
     def _heading(self, doc: Document, i: int) -> bool:
-        """Whether line ``i`` opens with a heading's mark that guards only its own words (a
-        ``whole_line`` guard matching at the line's start: ## 典型意义, 第三章 总则): a note glued
-        after the heading is scored on its own."""
+        """Whether line ``i`` is a heading: a ``whole_line`` guard named in ``headings`` matches it
+        (## 典型意义, 第三章 总则). A note glued after a heading is scored on its own."""
+        if not self.headings:
+            return False
         line = doc.lines.line(i)
         body = doc.text[line.start : line.end]
-        return any(sig.whole_line and sig.weight < 0 and sig.pattern.pattern.startswith("^")
-                   for sig in self._hits(doc, body, self._guards))
+        return any(sig.whole_line and sig.name in self.headings for sig in self._hits(doc, body, self._guards))
 
     def _note_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """For line ``i``, which reaches the threshold but has no prose before its first signal:
@@ -334,7 +335,8 @@ class LineScorer:
                 if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
                     tail, telling = self._tail_score(doc, tail_text)
                     if tail.score >= self.threshold - 1 and telling:
-                        return begin, LineScore(tail.score, (*tail.reasons, "set off after prose"))
+                        return (self._fold_start(doc, begin, end),
+                                LineScore(tail.score, (*tail.reasons, "set off after prose")))
         if not self.tail_max_len:
             return None
         memo: dict[int, tuple[int, LineScore] | None] = doc.cache.setdefault(("appended", self.rule.id), {})
@@ -388,8 +390,21 @@ class LineScorer:
                 and not any(sig.whole_line for sig in guards):
             return None
         start = end - len(text[ends[begin] : end].lstrip())
+        start = self._fold_start(doc, start, end)
         tail, _ = self._tail_score(doc, text[start:end], among)
         return start, LineScore(tail.score, (*tail.reasons, "appended to prose"))
+
+    def _fold_start(self, doc: Document, start: int, end: int) -> int:
+        """Where the junk ``start``..``end`` appended to a line really starts: at a page fold
+        (``call_start``: 展开阅读全文) glued to a text that scores nothing on its own (真个是：展开阅读全文∨,
+        （新华社记者某某摄）展开阅读全文∨), else at ``start``."""
+        if self.call_start is None:
+            return start
+        fold = self.call_start.search(doc.text, start, end)
+        if fold is None or fold.start() == start:
+            return start
+        own, _ = _score_of(self._hits(doc, doc.text[start : fold.start()]))
+        return fold.start() if own.score <= 0 else start
 
     def _prose_end(self, doc: Document, i: int, sentences_only: bool = False) -> int | None:
         """Where the prose at the head of line ``i`` ends (after its last sentence ending before
@@ -452,7 +467,9 @@ class LineScorer:
         elif self.call_start is None or not self.call_start.match(text, first, end):
             return None
         head = text[line.start : first]
-        if len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 3):
+        # a page fold is junk whatever comes before it: any text of the line's own stays
+        least = max(1, self.prose_head // 3) if lead is not None else 1
+        if len(_CONTENT_CHAR.findall(head)) < least:
             return None
         own_hits = self._hits(doc, head)
         if not self._weak(own_hits):
@@ -468,8 +485,9 @@ class LineScorer:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
         and its score, when the note comes within a point of the threshold on its own (a set-off
         note, see ``prose_head``) and the line's text before it scores nothing on its own (its
-        signals, negative ones included, add up to zero or less): a headline, a verse's lead-in or
-        a code line with an ad appended keeps its own text, however short."""
+        signals, negative ones included, add up to zero or less), or ends a sentence and stays
+        below the threshold alone: a headline, a verse's lead-in or a code line with an ad
+        appended keeps its own text, however short."""
         line = doc.lines.line(i)
         body = doc.text[line.start : line.end].rstrip()
         if len(body) > self.max_len:
@@ -489,8 +507,10 @@ class LineScorer:
             if tail.score < self.threshold - 1 or not telling:
                 continue
             own, _ = self._tail_score(doc, head)
-            if own.score > 0:
+            if own.score >= self.threshold:
                 return None
+            if own.score > 0 and not _ENDS_SENTENCE.search(head):
+                continue  # a sentence that scores below the threshold alone is the line's own
             if self._straddles(doc, body, own, tail):  # ★松岚学堂★ is one decorated name
                 return None
             return line.start + len(head), tail
@@ -729,6 +749,8 @@ def _signal(rule: Rule, data: Any) -> Signal:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
+# a text that ends a sentence (a headline's question, a greeting)
+_ENDS_SENTENCE = re.compile(r"[。！？!?][”’」』）)]*$")
 # Symbols that set a call off from the prose it is glued to: arrows, stars, pointing hands, emoji,
 # square brackets (round ones and bars belong to sentences and bylines as often).
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
@@ -736,10 +758,11 @@ _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-# What glues a note to the end of a line: a bracket, a dash or a decoration; a bracket's note
+# What glues a note to the end of a line: a bracket, a dash, a decoration or an emoji; a bracket's note
 # closes at the line's end.
 _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
-_GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}|[★☆※▲▼◆■●►▶→⇒➤☞👉~～]+")
+_GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
+                   "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
 _CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
 _LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
 # (a Markdown heading's hashes are no frame)
