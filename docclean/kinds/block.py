@@ -13,8 +13,9 @@ A line matching one of ``keep`` (whole-line shapes of a document's own title or 
 date, the issuing body, a signature) is never part of the block, and the block goes on past it;
 unscored lines between it and the first anchor are not absorbed (only lines with a positive score
 of their own are). So a reseller line pasted inside a title block or before a sign-off goes, and
-the title or the sign-off stays. Two neighbouring lines that each score at least ``pair_anchor``
-points (when set) vouch for each other and count as anchors. A block never reaches past the middle of the
+the title or the sign-off stays. Two neighbouring lines that each score at least
+``pair_anchor`` points (when set) with a telling signal, not a mere form (a bracket, recurrence),
+vouch for each other and count as anchors. A block never reaches past the middle of the
 document. Blank lines inside the block, and between the block and the text, go with it. Each
 non-blank line of the block is one finding; blank lines ride with the nearest block line.
 
@@ -104,7 +105,8 @@ class BlockMatcher:
                 weak.add(i)
                 if (self.pair_anchor and s.score >= self.pair_anchor and pending
                         and all(j in weak for j in pending)
-                        and scores[pending[-1]].score >= self.pair_anchor):
+                        and scores[pending[-1]].score >= self.pair_anchor
+                        and scorer.telling(s) and scorer.telling(scores[pending[-1]])):
                     # two neighbouring weaker reseller lines vouch for each other
                     block.extend(pending)
                     block.append(i)
