@@ -107,11 +107,13 @@ class LineScorer:
         # words that open a call glued to a line with no mark (……更多相关内容请阅读…): it starts there
         self.call_lead = regex.compile(str(p["call_lead"])) if "call_lead" in p else None
         self.call_start = regex.compile(str(p["call_start"])) if "call_start" in p else None
-        self.headings = frozenset(str(name) for name in p.get("headings", ()))
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
         self._guards = [sig for sig in self.signals if sig.weight < 0]
+        # the guards that mark a heading (see ``_heading``)
+        headings = {str(name) for name in p.get("headings", ())}
+        self._heading_guards = [sig for sig in self._guards if sig.whole_line and sig.name in headings]
         self.unspread = unspread.parse(rule, p.get("unspread"))
         self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
@@ -288,11 +290,10 @@ class LineScorer:
     def _heading(self, doc: Document, i: int) -> bool:
         """Whether line ``i`` is a heading: a ``whole_line`` guard named in ``headings`` matches it
         (## 典型意义, 第三章 总则). A note glued after a heading is scored on its own."""
-        if not self.headings:
+        if not self._heading_guards:
             return False
         line = doc.lines.line(i)
-        body = doc.text[line.start : line.end]
-        return any(sig.whole_line and sig.name in self.headings for sig in self._hits(doc, body, self._guards))
+        return bool(self._hits(doc, doc.text[line.start : line.end], self._heading_guards))
 
     def _note_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
         """For line ``i``, which reaches the threshold but has no prose before its first signal:
