@@ -10,18 +10,19 @@ sentence and must carry no negative signal of the scorer (such as a title shape)
 absorbed only when the anchor that closes it occurs once in the document (a recurring line says
 nothing about its neighbours), unless every line of the gap has a positive score of its own.
 A line matching one of ``keep`` (whole-line shapes of a document's own title or sign-off: a
-date, the issuing body, a signature) is never part of the block, and the block goes on past it;
-unscored lines between it and the first anchor are not absorbed (only lines with a positive score
-of their own are). So a reseller line pasted inside a title block or before a sign-off goes, and
-the title or the sign-off stays. Two neighbouring lines that each score at least
-``pair_anchor`` points (when set) with a telling signal, not a mere form (a bracket, recurrence),
-vouch for each other and count as anchors. A block never reaches past the middle of the
-document. Blank lines inside the block, and between the block and the text, go with it. Each
-non-blank line of the block is one finding; blank lines ride with the nearest block line.
+date, the issuing body, a signature; by default the scorer's ``own_lines``) is never part of the
+block, and the block goes on past it; unscored lines between it and the first anchor are not
+absorbed (only lines with a positive score of their own are). So a reseller line pasted inside a
+title block or before a sign-off goes, and the title or the sign-off stays. Two neighbouring
+lines that each score at least ``pair_anchor`` points (when set) with a telling signal, not a
+mere form (a bracket, recurrence), vouch for each other and count as anchors. A block never
+reaches past the middle of the document. Blank lines inside the block, and between the block and
+the text, go with it. Each non-blank line of the block is one finding; blank lines ride with the
+nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
-``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes),
-``pair_anchor`` (optional).
+``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes;
+default: the scorer's ``own_lines``), ``pair_anchor`` (optional).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class BlockMatcher:
         scores = scorer.scores(doc)
         if not scores:
             return
+        keep = self.keep if self.keep is not None else scorer.own_lines
         lines = doc.lines.lines
         text = doc.text
         counts = line_counts(doc)
@@ -95,7 +97,7 @@ class BlockMatcher:
                 pending = []
                 block.append(i)
                 continue
-            if self.keep is not None and self.keep.fullmatch(body):
+            if keep is not None and keep.fullmatch(body):
                 # the document's own line (a title, a sign-off): not absorbed, and the gap lines
                 # on its far side are not absorbed through it either
                 pending = []

@@ -114,6 +114,9 @@ class LineScorer:
         # the guards that mark a heading (see ``_heading``)
         headings = {str(name) for name in p.get("headings", ())}
         self._heading_guards = [sig for sig in self._guards if sig.whole_line and sig.name in headings]
+        # whole-line shapes of a document's own title and sign-off, for the block rules
+        own = p.get("own_lines", [])
+        self.own_lines: Pattern | None = compile_patterns(rule, own, key="own_lines") if own else None
         self.unspread = unspread.parse(rule, p.get("unspread"))
         self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
