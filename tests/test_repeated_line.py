@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docclean
+from docclean.docx import clean_docx
 
 PARAS = [
     "今年以来，中心扎实推进各项重点工作，取得了明显成效。",
@@ -49,8 +50,6 @@ def test_a_stamp_the_line_scorer_knows_is_removed_not_flagged() -> None:
 def test_no_stamp_is_reported_in_the_real_word_documents(shared: Path) -> None:
     """Word and LibreOffice files repeat their own short lines (Heading 1, Row 1 Col 1, 2004年,
     备  注, a form's blank date, a résumé's [起止年份]): none has a reseller's stamp."""
-    from docclean.docx import clean_docx
-
     found = []
     for path in sorted((shared / "corpus" / "docx").glob("*.docx")):
         if path.name.startswith("malformed-"):

@@ -407,7 +407,7 @@ class LineScorer:
         fold = self.call_start.search(doc.text, start, end)
         if fold is None or fold.start() == start:
             return start
-        own, _ = _score_of(self._hits(doc, doc.text[start : fold.start()]))
+        own, _ = self._tail_score(doc, doc.text[start : fold.start()])
         return fold.start() if own.score <= 0 else start
 
     def _prose_end(self, doc: Document, i: int, sentences_only: bool = False) -> int | None:
