@@ -67,3 +67,26 @@ def test_short_notes_with_different_words_stay_apart() -> None:
     words = ["（注：以当地为准）", "（注：按实际填写）", "（注：参见附件）"]
     text = "\n".join(p + n for p, n in zip(PARAS[:3], words, strict=True)) + "\n"
     assert notes(text) == []
+
+
+def test_a_note_that_recurs_after_prose_is_flagged_after_a_heading_and_code_too() -> None:
+    """Headings and code are no evidence, but the note the prose lines prove is the same insert."""
+    body = "".join(p + "（收到请回复1）\n" for p in PARAS[:3])
+    text = body + "## 第八章 附则（收到请回复2）\n```js\nconst a = 1;（收到请回复3）\n```\n"
+    assert notes(text) == ["（收到请回复1）"] * 3 + ["（收到请回复2）", "（收到请回复3）"]
+
+
+def test_headings_and_code_alone_do_not_make_a_note_recur() -> None:
+    text = "## 类装饰器（新语法）\n## 方法装饰器（新语法）\n```js\nlet x = 1;（新语法）\n```\n"
+    text += PARAS[0] + "（新语法）\n"
+    assert notes(text) == []
+
+
+def test_a_worded_note_counts_after_two_lines_a_short_mark_needs_three() -> None:
+    worded = PARAS[0] + "（这段直播讲过，回放第3分钟）\n" + PARAS[1] + "（这段直播讲过，回放第5分钟）\n"
+    worded += PARAS[2] + "\n"
+    assert notes(worded) == ["（这段直播讲过，回放第3分钟）", "（这段直播讲过，回放第5分钟）"]
+    short = PARAS[0] + "（上）\n" + PARAS[1] + "（上）\n" + PARAS[2] + "\n"
+    assert notes(short) == []
+    unclosed = PARAS[0] + "（最高人民法院关于\n" + PARAS[1] + "（最高人民法院关于\n"
+    assert notes(unclosed) == []

@@ -334,11 +334,21 @@ class LineScorer:
             begins = [m.start() for m in _GLUE.finditer(text, start, end)  # from start: a run of dashes is one
                       if m.start() > start
                       and (not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end))]
-            for begin in dict.fromkeys((*reversed(begins), start)):
+            candidates = list(dict.fromkeys((*reversed(begins), start)))
+            for k, begin in enumerate(candidates):
                 tail_text = text[begin:end]
                 if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
                     tail, telling = self._tail_score(doc, tail_text)
                     if tail.score >= self.threshold - 1 and telling:
+                        # a symbol before it sets off the same note (⭐免费查重→www…): it starts there
+                        for earlier in candidates[k + 1 :]:
+                            if end - earlier > 40 or not _SYMBOL.match(text, earlier) \
+                                    or _SENTENCE_END.search(text, earlier, begin):
+                                break
+                            longer, telling = self._tail_score(doc, text[earlier:end])
+                            if longer.score < tail.score or not telling:
+                                break
+                            begin, tail = earlier, longer
                         return (self._fold_start(doc, begin, end),
                                 LineScore(tail.score, (*tail.reasons, "set off after prose")))
         if not self.tail_max_len:
@@ -767,6 +777,8 @@ _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
 _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
                    "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
+# a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
+_SYMBOL = re.compile("[★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]")
 _CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
 _LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
 # (a Markdown heading's hashes are no frame)

@@ -11,10 +11,13 @@ Chinese character. Notes that differ only where a reseller fills in a variable c
 what ``variable`` matches (an account, an ID, a web address) is folded to one mark, and a
 note in one pair of brackets longer than ``opening`` + 3 characters whose words open in
 Chinese is known by its first ``opening`` characters and its closing bracket (（资料来自某某网）,
-（资料来自某某群）). Where several notes of a line qualify, the longest is reported. Never
+（资料来自某某群）). A note with at least ``pair_han`` Chinese characters (in one closed pair of
+brackets when it opens with one) needs only two lines: a worded insert, not a mark or a count.
+Where several notes of a line qualify, the longest is reported. Never
 counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
 note that ``exclude`` matches from end to end (a news item's photo credit, a footnote mark), a
-lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code.
+lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code
+(a note that recurs after other lines is reported after a heading or a line of code too).
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
+# one pair of brackets around the whole note
+_CLOSED = re.compile("[（(【\\[〔［「][^（()）【】\\[\\]〔〕［］「」]*[）)】\\]〕］」]")
 # a lead-in (诗曰：) or a clause that goes on (，)
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
@@ -67,6 +72,9 @@ class RepeatedTailMatcher:
         self.exclude = compile_patterns(rule, [f"^(?:{x})$" for x in excl], key="exclude") if excl else None
         self.variable = re.compile(str(p["variable"])) if "variable" in p else None
         self.opening = int(p.get("opening", 0))
+        # a note with at least this many Chinese characters (in one closed pair of brackets when
+        # it opens with one) needs only two lines: a worded insert, not a mark or a count
+        self.pair_han = int(p.get("pair_han", 0))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield the note of every line whose note recurs on enough different lines."""
@@ -76,6 +84,7 @@ class RepeatedTailMatcher:
         notes: dict[int, list[tuple[int, str]]] = {}  # line index -> [(start, key)], longest first
         hosts: dict[str, set[str]] = {}
         han: set[str] = set()
+        worded: set[str] = set()
         line_of = doc.lines.line_of
         candidates = {line_of(p) for rx in self.entries for m in rx.finditer(text)
                       if (p := m.start()) and not (text[p] in _ASCII_MARK and text[p - 1] in _CODE_BEFORE)
@@ -83,8 +92,9 @@ class RepeatedTailMatcher:
         for i in sorted(candidates):
             line = doc.lines.line(i)
             body = text[line.start : line.end].rstrip()
-            if _HEADING.match(body):
-                continue  # a Markdown heading's own annotation: ## 类装饰器（新语法）
+            # a Markdown heading's own annotation (## 类装饰器（新语法）) and code are no evidence,
+            # but a note that recurs after other lines is reported after them too
+            heading = bool(_HEADING.match(body))
             lo = max(1, len(body) - self.max_len)
             found = []
             for m in self.set_off.finditer(body, lo):
@@ -95,16 +105,19 @@ class RepeatedTailMatcher:
                     continue
                 if body[start].isspace() and not _MARKED.search(note):
                     continue  # set off by spaces alone: a heading's words (第七章　附则)
-                if inside(code, code_starts, line.start + start, line.start + start + 1):
-                    continue
                 key = self._key(note)
                 found.append((line.start + start, key))
+                if heading or inside(code, code_starts, line.start + start, line.start + start + 1):
+                    continue
                 hosts.setdefault(key, set()).add(head)
+                if self._worded(note):
+                    worded.add(key)
                 if _HAN.search(head):
                     han.add(key)
             if found:
                 notes[i] = found
-        qualified = {k for k, h in hosts.items() if len(h) >= self.min_lines and k in han}
+        qualified = {k for k, h in hosts.items()
+                     if k in han and (len(h) >= self.min_lines or (len(h) >= 2 and k in worded))}
         for i, found in notes.items():
             for start, key in found:  # set-offs in order: the first qualifying note is the longest
                 if key in qualified:
@@ -125,6 +138,12 @@ class RepeatedTailMatcher:
                 and not any(c in _OPENERS or c in _CLOSERS for c in key[1:-1]):
             key = key[:n] + "…" + key[-1]
         return key
+
+    def _worded(self, note: str) -> bool:
+        """Whether ``note`` is worded enough to count after two lines (see ``pair_han``)."""
+        if not self.pair_han or len(_HAN.findall(note)) < self.pair_han:
+            return False
+        return note[0] not in _OPENERS or _CLOSED.fullmatch(note) is not None
 
     def _counts(self, note: str, doc: Document) -> bool:
         if not note or len(note) > self.max_len or not _CONTENT.search(note):
