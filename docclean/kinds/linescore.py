@@ -335,9 +335,10 @@ class LineScorer:
                       if m.start() > start
                       and (not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end))]
             candidates = list(dict.fromkeys((*reversed(begins), start)))
+            spaced = _SPACED.fullmatch(text, cut, start) is not None  # …。　　note: set off by spaces
             for k, begin in enumerate(candidates):
                 tail_text = text[begin:end]
-                if 4 <= len(tail_text) <= 40 and _SET_OFF.match(tail_text):
+                if 4 <= len(tail_text) <= 40 and (_SET_OFF.match(tail_text) or (spaced and begin == start)):
                     tail, telling = self._tail_score(doc, tail_text)
                     if tail.score >= self.threshold - 1 and telling:
                         # a symbol before it sets off the same note (⭐免费查重→www…): it starts there
@@ -349,8 +350,10 @@ class LineScorer:
                             if longer.score < tail.score or not telling:
                                 break
                             begin, tail = earlier, longer
-                        return (self._fold_start(doc, begin, end),
-                                LineScore(tail.score, (*tail.reasons, "set off after prose")))
+                        begin = self._fold_start(doc, begin, end)
+                        if spaced and begin == start:
+                            begin = cut  # the spaces that set it off go with it
+                        return begin, LineScore(tail.score, (*tail.reasons, "set off after prose"))
         if not self.tail_max_len:
             return None
         memo: dict[int, tuple[int, LineScore] | None] = doc.cache.setdefault(("appended", self.rule.id), {})
@@ -777,6 +780,8 @@ _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
 _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
                    "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
+# the spaces that set a note off after a finished sentence: a tab, an ideographic space or two spaces
+_SPACED = re.compile("[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}")
 # a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
 _SYMBOL = re.compile("[★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]")
 _CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")

@@ -41,8 +41,11 @@ _CODE_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 # spaces that follow spaces or a line break indent a line: no set-off
 _SPACE = frozenset(" \t\u3000\n")
-# what a note set off by spaces alone must hold: a digit, a sign or a symbol (积分+12)
+# what a note set off by spaces alone must hold (unless a finished sentence comes before the
+# spaces): a digit, a sign or a symbol (积分+12)
 _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff]")
+# a sentence finished before the spaces that set a note off
+_FINISHED = re.compile("[。！？!?][”’」』）)]*$")
 # the brackets a note known by its opening starts and ends with
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
@@ -103,8 +106,8 @@ class RepeatedTailMatcher:
                 note = body[start:].strip()
                 if not head or not self._counts(note, doc):
                     continue
-                if body[start].isspace() and not _MARKED.search(note):
-                    continue  # set off by spaces alone: a heading's words (第七章　附则)
+                if body[start].isspace() and not _MARKED.search(note) and not _FINISHED.search(head):
+                    continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 key = self._key(note)
                 found.append((line.start + start, key))
                 if heading or inside(code, code_starts, line.start + start, line.start + start + 1):
