@@ -267,7 +267,7 @@ class LineScorer:
             if below:
                 appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
                 if appended is None and cut is None and self._heading(doc, i):
-                    appended = self._glued_note(doc, i)
+                    appended = self._glued_note(doc, i, spaced=True)
                 if appended is not None:
                     tails[i] = appended
                 continue
@@ -306,7 +306,7 @@ class LineScorer:
         weak signal early in a long sentence must not take the sentence with the ad, but a
         reseller's own preamble goes with its pitch. Last, a call glued with no mark at all
         (``_unmarked_call``)."""
-        glued = self._glued_note(doc, i)
+        glued = self._glued_note(doc, i, spaced=self._heading(doc, i))
         if glued is not None:
             return glued[0], LineScore(glued[1].score, (*glued[1].reasons, "glued to the line's own text"))
         appended = self._appended(doc, i) if self.tail_max_len else None
@@ -498,18 +498,24 @@ class LineScorer:
             return None
         return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
 
-    def _glued_note(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
+    def _glued_note(self, doc: Document, i: int, spaced: bool = False) -> tuple[int, LineScore] | None:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
         and its score, when the note comes within a point of the threshold on its own (a set-off
         note, see ``prose_head``) and the line's text before it scores nothing on its own (its
         signals, negative ones included, add up to zero or less), or ends a sentence and stays
         below the threshold alone: a headline, a verse's lead-in or a code line with an ad
-        appended keeps its own text, however short."""
+        appended keeps its own text, however short. ``spaced`` (a heading's line): spaces set a
+        note off too (a tab, an ideographic space or two spaces: （三）加强队伍建设　　更多资料见…)."""
         line = doc.lines.line(i)
         body = doc.text[line.start : line.end].rstrip()
         if len(body) > self.max_len:
             return None
-        for m in reversed(list(_GLUE.finditer(body, 1))):
+        glues = list(_GLUE.finditer(body, 1))
+        spaces = list(_SPACE_GLUE.finditer(body, 1)) if spaced else []
+        # spaces too, but not in a table of contents' line (第一章　总则　　第3页)
+        if spaces and not _PAGE_REF.fullmatch(body, spaces[-1].end()):
+            glues = sorted(glues + spaces, key=lambda g: g.start())
+        for m in reversed(glues):
             start = m.start()
             if m.group().startswith(_OPENERS) and _CLOSED_AT_END.fullmatch(body, start) is None:
                 continue
@@ -782,6 +788,9 @@ _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
                    "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
 # the spaces that set a note off after a finished sentence: a tab, an ideographic space or two spaces
 _SPACED = re.compile("[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}")
+# ... and where they set off a note glued to a heading's words
+_SPACE_GLUE = re.compile("(?:[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,})(?=\\S)")
+_PAGE_REF = re.compile("(?:第[ \t]*)?[0-9０-９]{1,4}[ \t]*[页頁]?|[Pp]\\.?[ \t]?[0-9]{1,4}")
 # a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
 _SYMBOL = re.compile("[★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]")
 _CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
