@@ -282,3 +282,13 @@ def test_a_print_shop_or_group_note_goes_in_a_long_document(note: str) -> None:
     lines = body.split("\n")
     lines[5] += note
     assert clean("\n".join(lines)) == body
+
+
+def test_a_note_set_off_by_spaces_after_a_sentence_goes_with_its_spaces() -> None:
+    prose = "今年以来，中心扎实推进各项重点工作，取得明显成效。"
+    short = prose + "   星河资料网整理\n"
+    long = prose + "   本文由星河资料网整理，更多资料请关注公众号星河资料，每日更新各类范文，欢迎下载使用\n"
+    for text in (short, long):
+        result = docclean.clean(text, max_removal=1.0)
+        assert result.text == prose + "\n"
+        assert [f.text.lstrip() for f in result.findings] == [text[len(prose):].strip()]

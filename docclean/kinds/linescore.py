@@ -409,6 +409,8 @@ class LineScorer:
         start = end - len(text[ends[begin] : end].lstrip())
         start = self._fold_start(doc, start, end)
         tail, _ = self._tail_score(doc, text[start:end], among)
+        if _SPACED.fullmatch(text, ends[begin], start):
+            start = ends[begin]  # the spaces that set it off go with it
         return start, LineScore(tail.score, (*tail.reasons, "appended to prose"))
 
     def _fold_start(self, doc: Document, start: int, end: int) -> int:
