@@ -788,10 +788,12 @@ _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
 _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
                    "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
-# the spaces that set a note off after a finished sentence: a tab, an ideographic space or two spaces
-_SPACED = re.compile("[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}")
-# ... and where they set off a note glued to a heading's words
-_SPACE_GLUE = re.compile("(?:[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,})(?=\\S)")
+# the spaces that set a note off after a finished sentence or a heading's words: a tab, an
+# ideographic space or two spaces (one space separates words)
+_SPACES = "[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}"
+_SPACED = re.compile(_SPACES)
+_SPACE_GLUE = re.compile(f"(?:{_SPACES})(?=\\S)")
+# a page number that ends a table of contents' line (第一章　总则　　第3页, …　　P12)
 _PAGE_REF = re.compile("(?:第[ \t]*)?[0-9０-９]{1,4}[ \t]*[页頁]?|[Pp]\\.?[ \t]?[0-9]{1,4}")
 # a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
 _SYMBOL = re.compile("[★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]")
