@@ -526,6 +526,8 @@ class LineScorer:
                 return None
             if m.group()[0] in "—-" and _LATIN_AFTER.match(body, m.end()):
                 continue  # a dash inside an English sentence
+            if m.re is _SPACE_GLUE and _BARE_NUMBER.fullmatch(head):
+                continue  # the space after a heading's number (## 第一章　总则…): its words follow
             if not m.group().startswith(("（", "(", "—", "-")) and _FRAMED.match(head):
                 return None  # a line framed by decorations (☆☆☆ 2024新版 ☆ 独家首发 ☆☆☆) is one
             tail, telling = self._tail_score(doc, body[start:])
@@ -793,6 +795,9 @@ _GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
 _SPACES = "[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}"
 _SPACED = re.compile(_SPACES)
 _SPACE_GLUE = re.compile(f"(?:{_SPACES})(?=\\S)")
+# a heading's number alone, before the heading's words (## 第一章, （三）, 二、)
+_BARE_NUMBER = re.compile("[ \t\u3000]*(?:#{1,6}[ \t]+)?[ \t\u3000]*(?:第[一二三四五六七八九十百零〇0-9]+[章节編编条款]"
+                          "|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?")
 # a page number that ends a table of contents' line (第一章　总则　　第3页, …　　P12)
 _PAGE_REF = re.compile("(?:第[ \t]*)?[0-9０-９]{1,4}[ \t]*[页頁]?|[Pp]\\.?[ \t]?[0-9]{1,4}")
 # a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
