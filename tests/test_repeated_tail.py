@@ -90,3 +90,9 @@ def test_a_worded_note_counts_after_two_lines_a_short_mark_needs_three() -> None
     assert notes(short) == []
     unclosed = PARAS[0] + "（最高人民法院关于\n" + PARAS[1] + "（最高人民法院关于\n"
     assert notes(unclosed) == []
+
+
+def test_an_ascii_bracket_glued_to_a_word_is_code_not_a_note() -> None:
+    lines = ["print(f'可用设备 {len(devices)}')", "print(f'训练设备 {len(devices)}')",
+             "print(f'测试设备 {len(devices)}')"]
+    assert notes("\n".join(lines) + "\n") == []

@@ -106,6 +106,8 @@ class RepeatedTailMatcher:
                 note = body[start:].strip()
                 if not head or not self._counts(note, doc):
                     continue
+                if body[start] in _ASCII_MARK and body[start - 1] in _CODE_BEFORE:
+                    continue  # code or a formula: len(devices)}'), a[1]
                 if body[start].isspace() and not _MARKED.search(note) and not _FINISHED.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 key = self._key(note)
