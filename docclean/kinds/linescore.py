@@ -46,6 +46,7 @@ from ..edits import EditMap
 from ..rules import Rule
 from . import Hit, unspread
 from .anchored import checked_gate, declared_gate
+from .marks import ENDS_SENTENCE, ONE_BRACKET_PAIR
 from .regexes import (
     LINE_START,
     RUN_START,
@@ -333,7 +334,7 @@ class LineScorer:
             start = end - len(text[cut:end].lstrip())
             begins = [m.start() for m in _GLUE.finditer(text, start, end)  # from start: a run of dashes is one
                       if m.start() > start
-                      and (not m.group().startswith(_OPENERS) or _CLOSED_AT_END.fullmatch(text, m.start(), end))]
+                      and (not m.group().startswith(_OPENERS) or ONE_BRACKET_PAIR.fullmatch(text, m.start(), end))]
             candidates = list(dict.fromkeys((*reversed(begins), start)))
             spaced = _SPACED.fullmatch(text, cut, start) is not None  # …。　　note: set off by spaces
             for k, begin in enumerate(candidates):
@@ -519,7 +520,7 @@ class LineScorer:
             glues = sorted(glues + spaces, key=lambda g: g.start())
         for m in reversed(glues):
             start = m.start()
-            if m.group().startswith(_OPENERS) and _CLOSED_AT_END.fullmatch(body, start) is None:
+            if m.group().startswith(_OPENERS) and ONE_BRACKET_PAIR.fullmatch(body, start) is None:
                 continue
             head = body[:start].rstrip()
             if not _KEEPABLE.search(head):
@@ -536,7 +537,7 @@ class LineScorer:
             own, _ = self._tail_score(doc, head)
             if own.score >= self.threshold:
                 return None
-            if own.score > 0 and not _ENDS_SENTENCE.search(head):
+            if own.score > 0 and not ENDS_SENTENCE.search(head):
                 continue  # a sentence that scores below the threshold alone is the line's own
             if self._straddles(doc, body, own, tail):  # ★松岚学堂★ is one decorated name
                 return None
@@ -776,8 +777,6 @@ def _signal(rule: Rule, data: Any) -> Signal:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
-# a text that ends a sentence (a headline's question, a greeting)
-_ENDS_SENTENCE = re.compile(r"[。！？!?][”’」』）)]*$")
 # Symbols that set a call off from the prose it is glued to: arrows, stars, pointing hands, emoji,
 # square brackets (round ones and bars belong to sentences and bylines as often).
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
@@ -788,8 +787,9 @@ _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # What glues a note to the end of a line: a bracket, a dash, a decoration or an emoji; a bracket's note
 # closes at the line's end.
 _OPENERS = ("（", "(", "【", "〔", "［", "[", "「")
-_GLUE = re.compile("[（(【〔［\\[「]|—{1,2}|-{2,}"
-                   "|[★☆※▲▼◆■●►▶→⇒➤☞👉~～\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]+")
+# the symbols that set a note off (not a bracket or a dash, which belong to sentences too)
+_SYMBOLS = "★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff"
+_GLUE = re.compile(f"[（(【〔［\\[「]|—{{1,2}}|-{{2,}}|[{_SYMBOLS}~～]+")
 # the spaces that set a note off after a finished sentence or a heading's words: a tab, an
 # ideographic space or two spaces (one space separates words)
 _SPACES = "[ ]*[\t\u3000][ \t\u3000]*|[ ]{2,}"
@@ -800,9 +800,7 @@ _BARE_NUMBER = re.compile("[ \t\u3000]*(?:#{1,6}[ \t]+)?[ \t\u3000]*(?:第[一�
                           "|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?")
 # a page number that ends a table of contents' line (第一章　总则　　第3页, …　　P12)
 _PAGE_REF = re.compile("(?:第[ \t]*)?[0-9０-９]{1,4}[ \t]*[页頁]?|[Pp]\\.?[ \t]?[0-9]{1,4}")
-# a symbol that sets a note off (not a bracket or a dash, which belong to sentences too)
-_SYMBOL = re.compile("[★☆※▲▼◆■●►▶→⇒➤☞👉\u2b50-\u2b55\u2600-\u26ff\U0001f300-\U0001faff]")
-_CLOSED_AT_END = re.compile("[（(【〔［\\[「][^（()）【】〔〕［］\\[\\]「」\n]*[）)】〕］\\]」]")
+_SYMBOL = re.compile(f"[{_SYMBOLS}]")
 _LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
 # (a Markdown heading's hashes are no frame)
 _FRAMED = re.compile("(?![ \t]{0,3}#{1,6}[ \t])"

@@ -29,6 +29,7 @@ from ..document import Document
 from ..rules import Rule
 from . import Hit
 from .codespans import code_spans, inside, merged
+from .marks import ENDS_SENTENCE, ONE_BRACKET_PAIR
 from .recurring import normalised
 from .regexes import compile_patterns, search
 
@@ -44,14 +45,10 @@ _SPACE = frozenset(" \t\u3000\n")
 # what a note set off by spaces alone must hold (unless a finished sentence comes before the
 # spaces): a digit, a sign or a symbol (积分+12)
 _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff]")
-# a sentence finished before the spaces that set a note off
-_FINISHED = re.compile("[。！？!?][”’」』）)]*$")
 # the brackets a note known by its opening starts and ends with
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
-# one pair of brackets around the whole note
-_CLOSED = re.compile("[（(【\\[〔［「][^（()）【】\\[\\]〔〕［］「」]*[）)】\\]〕］」]")
 # a lead-in (诗曰：) or a clause that goes on (，)
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
@@ -90,7 +87,7 @@ class RepeatedTailMatcher:
         worded: set[str] = set()
         line_of = doc.lines.line_of
         candidates = {line_of(p) for rx in self.entries for m in rx.finditer(text)
-                      if (p := m.start()) and not (text[p] in _ASCII_MARK and text[p - 1] in _CODE_BEFORE)
+                      if (p := m.start()) and not _glued_to_code(text, p)
                       and not (text[p] in _SPACE and text[p - 1] in _SPACE)}
         for i in sorted(candidates):
             line = doc.lines.line(i)
@@ -106,9 +103,9 @@ class RepeatedTailMatcher:
                 note = body[start:].strip()
                 if not head or not self._counts(note, doc):
                     continue
-                if body[start] in _ASCII_MARK and body[start - 1] in _CODE_BEFORE:
+                if _glued_to_code(body, start):
                     continue  # code or a formula: len(devices)}'), a[1]
-                if body[start].isspace() and not _MARKED.search(note) and not _FINISHED.search(head):
+                if body[start].isspace() and not _MARKED.search(note) and not ENDS_SENTENCE.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 key = self._key(note)
                 found.append((line.start + start, key))
@@ -148,7 +145,7 @@ class RepeatedTailMatcher:
         """Whether ``note`` is worded enough to count after two lines (see ``pair_han``)."""
         if not self.pair_han or len(_HAN.findall(note)) < self.pair_han:
             return False
-        return note[0] not in _OPENERS or _CLOSED.fullmatch(note) is not None
+        return note[0] not in _OPENERS or ONE_BRACKET_PAIR.fullmatch(note) is not None
 
     def _counts(self, note: str, doc: Document) -> bool:
         if not note or len(note) > self.max_len or not _CONTENT.search(note):
@@ -157,3 +154,8 @@ class RepeatedTailMatcher:
             return False
         return self.exclude is None or search(self.rule, self.exclude, note, doc.time_budget) is None
 
+
+def _glued_to_code(text: str, p: int) -> bool:
+    """Whether the set-off at ``text[p]`` is an ASCII bracket or dash glued to a Latin word or a
+    number (``p`` > 0): code or a formula, f(x), a[1], x--, not a note."""
+    return text[p] in _ASCII_MARK and text[p - 1] in _CODE_BEFORE
