@@ -108,6 +108,10 @@ class LineScorer:
         # words that open a call glued to a line with no mark (……更多相关内容请阅读…): it starts there
         self.call_lead = regex.compile(str(p["call_lead"])) if "call_lead" in p else None
         self.call_start = regex.compile(str(p["call_start"])) if "call_start" in p else None
+        # signals whose evidence alone, glued to the end of a line's own text, is the junk (…仍然说：V：ab1234)
+        self.glued_signals = frozenset(str(name) for name in p.get("glued_signals", ()))
+        # ... unless the words before it lead into it (请加, 联系客服): then the line is one call
+        self.contact_lead = regex.compile(str(p["contact_lead"])) if "contact_lead" in p else None
         self.signals = tuple(_signal(rule, s) for s in p["signals"])
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
@@ -482,13 +486,16 @@ class LineScorer:
             return None
         head = text[line.start : first]
         lead = self.call_lead.search(head) if self.call_lead is not None else None
+        least = 1  # a page fold is junk whatever comes before it: any text of the line's own stays
         if lead is not None:
             first = line.start + lead.start()
+            least = max(1, self.prose_head // 3)
         elif self.call_start is None or not self.call_start.match(text, first, end):
-            return None
+            if not self._glued_contact(doc, text[first:end]) \
+                    or (self.contact_lead is not None and self.contact_lead.search(head)):
+                return None
+            least = max(1, self.prose_head // 2)
         head = text[line.start : first]
-        # a page fold is junk whatever comes before it: any text of the line's own stays
-        least = max(1, self.prose_head // 3) if lead is not None else 1
         if len(_CONTENT_CHAR.findall(head)) < least:
             return None
         own_hits = self._hits(doc, head)
@@ -500,6 +507,14 @@ class LineScorer:
         if self._straddles(doc, text[line.start : end], _score_of(own_hits)[0], call):
             return None
         return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
+
+    def _glued_contact(self, doc: Document, tail: str) -> bool:
+        """Whether ``tail``, from a line's first positive signal to its end, is a contact and
+        nothing more: it is short, and every positive signal in it is one of ``glued_signals``."""
+        if not self.glued_signals or len(tail) > _GLUED_CONTACT_LEN:
+            return False
+        hits = [sig for sig in self._hits(doc, tail) if sig.weight > 0]
+        return bool(hits) and all(sig.name in self.glued_signals for sig in hits)
 
     def _glued_note(self, doc: Document, i: int, spaced: bool = False) -> tuple[int, LineScore] | None:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
@@ -781,6 +796,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
 # square brackets (round ones and bars belong to sentences and bylines as often).
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                          "\u203b\U0001f000-\U0001faff~～#＃>»►【〔［\\[]+")
+_GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
