@@ -273,6 +273,8 @@ class LineScorer:
                 appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
                 if appended is None and cut is None and self._heading(doc, i):
                     appended = self._glued_note(doc, i, spaced=True)
+                if appended is None:
+                    appended = self._contact_after_text(doc, i)
                 if appended is not None:
                     tails[i] = appended
                 continue
@@ -505,6 +507,27 @@ class LineScorer:
         if call.score < self.threshold or not telling:
             return None
         if self._straddles(doc, text[line.start : end], _score_of(own_hits)[0], call):
+            return None
+        return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
+
+    def _contact_after_text(self, doc: Document, i: int) -> tuple[int, LineScore] | None:
+        """A contact glued with no mark to the end of line ``i``, which stays below the threshold
+        as a whole (a guarded heading or article: ## 第二章 汇交与保管V：ab12345): where it begins
+        and its score, when it reaches the threshold alone (see ``_glued_contact``)."""
+        if not self.glued_signals:
+            return None
+        line = doc.lines.line(i)
+        text = doc.text
+        first = self._first_evidence(doc, i)
+        end = line.start + len(text[line.start : line.end].rstrip())
+        if first >= end or not self._glued_contact(doc, text[first:end]):
+            return None
+        head = text[line.start : first]
+        if (self.contact_lead is not None and self.contact_lead.search(head)) \
+                or len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 2):
+            return None
+        call, telling = self._tail_score(doc, text[first:end])
+        if call.score < self.threshold or not telling:
             return None
         return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
 
