@@ -493,7 +493,7 @@ class LineScorer:
             first = line.start + lead.start()
             least = max(1, self.prose_head // 3)
         elif self.call_start is None or not self.call_start.match(text, first, end):
-            if not self._glued_contact(doc, text[first:end]) \
+            if not self._glued_contact(doc, head, text[first:end]) \
                     or (self.contact_lead is not None and self.contact_lead.search(head)):
                 return None
             least = max(1, self.prose_head // 2)
@@ -520,9 +520,9 @@ class LineScorer:
         text = doc.text
         first = self._first_evidence(doc, i)
         end = line.start + len(text[line.start : line.end].rstrip())
-        if first >= end or not self._glued_contact(doc, text[first:end]):
-            return None
         head = text[line.start : first]
+        if first >= end or not self._glued_contact(doc, head, text[first:end]):
+            return None
         if (self.contact_lead is not None and self.contact_lead.search(head)) \
                 or len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 2):
             return None
@@ -531,13 +531,21 @@ class LineScorer:
             return None
         return first, LineScore(call.score, (*call.reasons, "glued to the line's own text"))
 
-    def _glued_contact(self, doc: Document, tail: str) -> bool:
+    def _glued_contact(self, doc: Document, head: str, tail: str) -> bool:
         """Whether ``tail``, from a line's first positive signal to its end, is a contact and
-        nothing more: it is short, and every positive signal in it is one of ``glued_signals``."""
-        if not self.glued_signals or len(tail) > _GLUED_CONTACT_LEN:
+        nothing more, glued to the line's own text ``head``: it is short, its only positive
+        signals are ``glued_signals``, their matches hold every word of it, and ``head`` has no
+        bracket left open (交流群（QQ）：… is one field)."""
+        if not self.glued_signals or len(tail) > _GLUED_CONTACT_LEN or _OPEN_BRACKET.search(head):
             return False
         hits = [sig for sig in self._hits(doc, tail) if sig.weight > 0]
-        return bool(hits) and all(sig.name in self.glued_signals for sig in hits)
+        if not hits or any(sig.name not in self.glued_signals for sig in hits):
+            return False
+        covered = [False] * len(tail)
+        for sig in hits:
+            for m in finditer(self.rule, sig.pattern, tail, doc.time_budget):
+                covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+        return not any(_CONTENT_CHAR.match(ch) for ch, held in zip(tail, covered, strict=True) if not held)
 
     def _glued_note(self, doc: Document, i: int, spaced: bool = False) -> tuple[int, LineScore] | None:
         """Where a note glued to the end of line ``i`` by a bracket, a dash or a symbol begins,
@@ -819,6 +827,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
 # square brackets (round ones and bars belong to sentences and bylines as often).
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                          "\u203b\U0001f000-\U0001faff~～#＃>»►【〔［\\[]+")
+_OPEN_BRACKET = re.compile(r"[（(【\[〔［「『《][^）)】\]〕］」』》]*$")
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
