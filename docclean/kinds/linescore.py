@@ -854,8 +854,8 @@ _LATIN_AFTER = re.compile(r"[ \t\u3000]*[A-Za-z]")
 _FRAMED = re.compile("(?![ \t]{0,3}#{1,6}[ \t])"
                      "[ \t\u3000]*[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                      "\u203b\u2550-\u256c\U0001f000-\U0001faff~～#＃>»=＝]")
-# A line's own text: a character of a word, of code or of a separator line (not a page number).
-_KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]")
+# A line's own text: a character of a word, of code or of a separator line, or a date (not a page number).
+_KEEPABLE = re.compile(r"[\u4e00-\u9fffA-Za-z`{};=*＊]|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}")
 MIN_ANCHOR_LEN = 2  # shorter anchors are used only when they are rare in the text
 RARE_ANCHOR = 2000  # ... at most one occurrence per this many characters
 SPLIT_TEXT = 200_000  # characters; larger texts are scanned for anchors by split tries
