@@ -3,7 +3,8 @@
 Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
 at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
 short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
-them, or between the edge and the first anchor. A line with a positive score below ``anchor``
+them, or between the edge and the first anchor; one such line between two anchors may end a sentence
+(網盤不定時被和諧，請盡快轉存！). A line with a positive score below ``anchor``
 (a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
 length, and does not count towards ``max_gap``; other gap lines must be short, must not end a
 sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
@@ -114,7 +115,8 @@ class BlockMatcher:
                     block.append(i)
                     pending = []
                     continue
-            elif (len(body) > self.gap_max_len or body[-1] in _SENTENCE_END
+            elif (len(body) > self.gap_max_len
+                  or (body[-1] in _SENTENCE_END and not (block and not pending and self._anchor_next(i, doc, scores)))
                   or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0
                   or sum(j not in weak for j in pending) >= self.max_gap):
                 break
@@ -122,6 +124,19 @@ class BlockMatcher:
         if not block:
             return
         yield from self._hits(doc, sorted(block), scores)
+
+    def _anchor_next(self, i: int, doc: Document, scores: Mapping[int, LineScore]) -> bool:
+        """Whether the next non-blank line after line ``i`` (away from the edge) is an anchor:
+        a short sentence sandwiched between two anchors is part of the block."""
+        lines, text = doc.lines.lines, doc.text
+        step = 1 if self.region == "head" else -1
+        j = i + step
+        while 0 <= j < len(lines) and not text[lines[j].start : lines[j].end].strip():
+            j += step
+        if not 0 <= j < len(lines):
+            return False
+        s = scores.get(j)
+        return s is not None and s.score >= self.anchor
 
     def _hits(self, doc: Document, block: list[int], scores: Mapping[int, LineScore]) -> Iterator[Hit]:
         lines = doc.lines.lines
