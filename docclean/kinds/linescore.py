@@ -273,7 +273,7 @@ class LineScorer:
                 appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
                 if appended is None and cut is None and self._heading(doc, i):
                     appended = self._glued_note(doc, i, spaced=True)
-                if appended is None:
+                if appended is None and any(self.signals[k].name in self.glued_signals for k in hit_signals[i]):
                     appended = self._contact_after_text(doc, i)
                 if appended is not None:
                     tails[i] = appended
