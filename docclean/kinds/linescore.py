@@ -374,7 +374,8 @@ class LineScorer:
         reaches the threshold on its own (with a positive signal that is not a mere form),
         extended back over each sentence before it that comes within a point of the threshold
         alone; at least ``prose_head`` Han characters must come before it, or a ``whole_line``
-        guard (a run-in heading's outline number: （一）指导思想。). ``None``: none.
+        guard (a run-in heading's outline number: （一）指导思想。) or an outline number in figures
+        ((2) …). ``None``: none.
 
         ``which`` (the line as a whole stays below the threshold): the sentences count only these
         positive signals, the whole line's, and the guards (cutting must not make a line-start
@@ -411,7 +412,7 @@ class LineScorer:
         if among is not None and any(not sig.whole_line for sig in guards):
             return None
         if len(_HAN_CHAR.findall(text, line.start, ends[begin])) < self.prose_head \
-                and not any(sig.whole_line for sig in guards):
+                and not any(sig.whole_line for sig in guards) and not _OUTLINE_START.match(text, line.start):
             return None
         start = end - len(text[ends[begin] : end].lstrip())
         start = self._fold_start(doc, start, end)
@@ -439,14 +440,17 @@ class LineScorer:
         first = self._first_evidence(doc, i)
         head = doc.text[line.start : first]
         ends = [m.end() for m in _SENTENCE_END.finditer(head)]
-        if ends and len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head:
+        if ends and (len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head
+                     or _QUOTED_END.search(head, 0, ends[-1])):  # a quoted line of dialogue is prose
             return line.start + ends[-1]
         if sentences_only:
             return None
         # Otherwise (a headline, a code line with a call glued on) the content runs up to the last
         # decoration or opening bracket before the first signal (↓↓↓, ☛, 👇, ★, 【 …) and needs a
         # third as many Han characters, Latin letters or digits.
-        decorations = list(_DECORATION.finditer(head))
+        # an opening bracket closed before the first signal is the text's own ([copied link], 【注】)
+        decorations = [m for m in _DECORATION.finditer(head)
+                       if m.group()[-1] not in _CLOSERS or _CLOSERS[m.group()[-1]] not in head[m.end():]]
         if _DECORATION.match(doc.text, first):  # the first signal is itself a decoration (★, ↓↓↓)
             cut = len(head)
         elif decorations:
@@ -496,7 +500,7 @@ class LineScorer:
             if not self._glued_contact(doc, head, text[first:end]) \
                     or (self.contact_lead is not None and self.contact_lead.search(head)):
                 return None
-            least = max(1, self.prose_head // 2)
+            least = 1 if ENDS_SENTENCE.search(head) else max(1, self.prose_head // 2)
         head = text[line.start : first]
         if len(_CONTENT_CHAR.findall(head)) < least:
             return None
@@ -523,8 +527,9 @@ class LineScorer:
         head = text[line.start : first]
         if first >= end or not self._glued_contact(doc, head, text[first:end]):
             return None
+        least = 1 if ENDS_SENTENCE.search(head) else max(1, self.prose_head // 2)
         if (self.contact_lead is not None and self.contact_lead.search(head)) \
-                or len(_CONTENT_CHAR.findall(head)) < max(1, self.prose_head // 2):
+                or len(_CONTENT_CHAR.findall(head)) < least:
             return None
         call, telling = self._tail_score(doc, text[first:end])
         if call.score < self.threshold or not telling:
@@ -577,13 +582,17 @@ class LineScorer:
                 continue  # the space after a heading's number (## 第一章　总则…): its words follow
             if not m.group().startswith(("（", "(", "—", "-")) and _FRAMED.match(head):
                 return None  # a line framed by decorations (☆☆☆ 2024新版 ☆ 独家首发 ☆☆☆) is one
+            inner = [e.end() for e in _INNER_SENTENCE_END.finditer(body, m.end(), len(body))]
+            if inner:  # a clause that ends before the junk is the line's own (—南亚博览会开幕；v：…)
+                start = inner[-1] + len(body[inner[-1] :]) - len(body[inner[-1] :].lstrip())
+                head = body[: inner[-1]]
             tail, telling = self._tail_score(doc, body[start:])
             if tail.score < self.threshold - 1 or not telling:
                 continue
             own, _ = self._tail_score(doc, head)
             if own.score >= self.threshold:
                 return None
-            if own.score > 0 and not ENDS_SENTENCE.search(head):
+            if own.score > 0 and not ENDS_SENTENCE.search(head) and not _ENGLISH_END.search(head):
                 continue  # a sentence that scores below the threshold alone is the line's own
             if self._straddles(doc, body, own, tail):  # ★松岚学堂★ is one decorated name
                 return None
@@ -827,10 +836,16 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…．]+[”’」』）)]*")
 # square brackets (round ones and bars belong to sentences and bylines as often).
 _DECORATION = re.compile("[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
                          "\u203b\U0001f000-\U0001faff~～#＃>»►【〔［\\[]+")
+_INNER_SENTENCE_END = re.compile(r"[。！？!?；;](?=[^\n]*[^\s。！？!?；;”’」』）)])")  # not at the end
+# an outline number in Arabic figures opening a run-in item ((2) …, 3. …): the item's words are its own
+_OUTLINE_START = re.compile(r"[ \t\u3000]*(?:[（(][0-9]{1,3}[）)]|[0-9]{1,2}[.、．](?![0-9]))")
+_QUOTED_END = re.compile("[。！？!?…][”’」』]$")
+_CLOSERS = {"【": "】", "〔": "〕", "［": "］", "[": "]"}
 _OPEN_BRACKET = re.compile(r"[（(【\[〔［「『《][^）)】\]〕］」』》]*$")
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
+_ENGLISH_END = re.compile(r"[A-Za-z0-9`'\")\]]\.$")  # an English sentence's full stop
+_SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # What glues a note to the end of a line: a bracket, a dash, a decoration or an emoji; a bracket's note
 # closes at the line's end.
