@@ -270,7 +270,8 @@ class LineScorer:
             # full stop of prose needs one point less (an ad appended to a paragraph).
             cut = self._prose_end(doc, i, sentences_only=below)
             if below:
-                appended = self._tail_after_prose(doc, i, cut, hit_signals[i])
+                appended = self._tail_after_prose(doc, i, cut if cut is not None else self._short_sentence_end(doc, i),
+                                                  hit_signals[i])
                 if appended is None and cut is None and self._heading(doc, i):
                     appended = self._glued_note(doc, i, spaced=True)
                 if appended is None and any(self.signals[k].name in self.glued_signals for k in hit_signals[i]):
@@ -296,6 +297,19 @@ class LineScorer:
             if tail.score >= self.threshold and start < end:
                 tails[i] = (start, tail)
         return found
+
+    def _short_sentence_end(self, doc: Document, i: int) -> int | None:
+        """Where a short sentence at the head of line ``i`` ends (a third of ``prose_head`` Han
+        characters will do) when a bracket or a symbol opens the note right after it: the note
+        is set off, so the sentence is the line's own (各部门要抓好落实。【…报名：…】)."""
+        line = doc.lines.line(i)
+        head = doc.text[line.start : self._first_evidence(doc, i)]
+        ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+        if not ends or not _SET_OFF.match(head[ends[-1] :].lstrip()):
+            return None
+        if len(_HAN_CHAR.findall(head, 0, ends[-1])) < max(2, self.prose_head // 3):
+            return None
+        return line.start + ends[-1]
 
     def _heading(self, doc: Document, i: int) -> bool:
         """Whether line ``i`` is a heading: a ``whole_line`` guard named in ``headings`` matches it
