@@ -158,7 +158,22 @@ def test_long_chains_of_repeats_fold_back_without_overlaps(text: str, fix: str) 
 
 RUN_UNITS = ["★", "☆", " ", "\t", "的", "研究", "微信", "—", "X", "。", "QQ", "【", "_", "↓下载", "哈",
              "#", "|", "·", "⊙", "\u3000", "\u200b", "─", "✨", "元/份", "公 ", "字 ", "八", "#标签 ", "第1页共2页 ",
-             "www.example.com ", "文库 ", "❶", "V信", "往期回顾", "q:", "ab,", "好，"]
+             "www.example.com ", "文库 ", "❶", "V信", "往期回顾", "q:", "ab,", "好，", "#话题# ", "[机智]",
+             "【标签】", "→点击续写", "…完整内容请登录会员查看"]
+
+# Notes that BP005 strips when one is glued to a sentence: a run of them must go in one pass.
+GLUED_RUN_UNITS = ["#标签 ", " #标签", "#话题# ", "[机智]", "【标签】", "→点击续写", "…完整内容请登录会员查看",
+                   "✅已打卡"]
+
+
+@pytest.mark.parametrize("unit", GLUED_RUN_UNITS)
+def test_runs_of_a_glued_note_are_cleaned_in_one_go(unit: str) -> None:
+    """A note repeated many times after a sentence is stripped whole or not at all: cleaning the
+    result again changes nothing (each pass taking the last few copies broke idempotence)."""
+    text = "前言。\n我们要坚持问题导向，推动工作落实。" + unit * 60 + "\n后记。\n"
+    result = docclean.clean(text, fix="safe", max_removal=1.0)
+    assert result.text.startswith("前言。\n我们要坚持问题导向，推动工作落实。")
+    assert docclean.clean(result.text, fix="safe", max_removal=1.0).text == result.text
 
 
 @pytest.mark.parametrize("unit", RUN_UNITS)
