@@ -34,7 +34,7 @@ from typing import Protocol
 from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
-from .linescore import LineScore, LineScorer, line_counts, nonblank_lines
+from .linescore import LineScore, LineScorer, line_counts, nearest_nonblank, nonblank_lines
 from .regexes import compile_patterns
 
 _SENTENCE_END = frozenset("。！？；…!?;")
@@ -128,14 +128,8 @@ class BlockMatcher:
     def _anchor_next(self, i: int, doc: Document, scores: Mapping[int, LineScore]) -> bool:
         """Whether the next non-blank line after line ``i`` (away from the edge) is an anchor:
         a short sentence sandwiched between two anchors is part of the block."""
-        lines, text = doc.lines.lines, doc.text
-        step = 1 if self.region == "head" else -1
-        j = i + step
-        while 0 <= j < len(lines) and not text[lines[j].start : lines[j].end].strip():
-            j += step
-        if not 0 <= j < len(lines):
-            return False
-        s = scores.get(j)
+        j = nearest_nonblank(doc.lines.bodies, i, 1 if self.region == "head" else -1)
+        s = scores.get(j) if j is not None else None
         return s is not None and s.score >= self.anchor
 
     def _hits(self, doc: Document, block: list[int], scores: Mapping[int, LineScore]) -> Iterator[Hit]:

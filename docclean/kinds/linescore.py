@@ -495,9 +495,11 @@ class LineScorer:
         followed by 更多相关内容请阅读…栏目, a question followed by …… 展开全文): it begins at the
         words before the line's first positive signal that ``call_lead`` matches at the end of the
         text before it (更多相关内容, ……), or at the first signal itself when ``call_start`` matches
-        there (a page fold such as 展开阅读全文∨). The text before them must have no more than a weak signal
-        (``_weak``) and hold at least a third of ``prose_head`` Han characters, letters or digits;
-        the call must reach the threshold on its own, and no signal may straddle the cut."""
+        there (a page fold such as 展开阅读全文∨), or at a contact that is all the rest of the line
+        (``_glued_contact``: …仍然说：V：ab1234). The text before them must have no more than a weak
+        signal (``_weak``) and, before a lead, hold at least a third of ``prose_head`` Han
+        characters, letters or digits; the call must reach the threshold on its own, and no signal
+        may straddle the cut."""
         line = doc.lines.line(i)
         text = doc.text
         first = self._first_evidence(doc, i)
@@ -510,11 +512,9 @@ class LineScorer:
         if lead is not None:
             first = line.start + lead.start()
             least = max(1, self.prose_head // 3)
-        elif self.call_start is None or not self.call_start.match(text, first, end):
-            if not self._glued_contact(doc, head, text[first:end]) \
-                    or (self.contact_lead is not None and self.contact_lead.search(head)):
-                return None
-            least = 1 if ENDS_SENTENCE.search(head) else max(1, self.prose_head // 2)
+        elif (self.call_start is None or not self.call_start.match(text, first, end)) \
+                and not self._glued_contact(doc, head, text[first:end]):
+            return None
         head = text[line.start : first]
         if len(_CONTENT_CHAR.findall(head)) < least:
             return None
@@ -532,18 +532,11 @@ class LineScorer:
         """A contact glued with no mark to the end of line ``i``, which stays below the threshold
         as a whole (a guarded heading or article: ## 第二章 汇交与保管V：ab12345): where it begins
         and its score, when it reaches the threshold alone (see ``_glued_contact``)."""
-        if not self.glued_signals:
-            return None
         line = doc.lines.line(i)
         text = doc.text
         first = self._first_evidence(doc, i)
         end = line.start + len(text[line.start : line.end].rstrip())
-        head = text[line.start : first]
-        if first >= end or not self._glued_contact(doc, head, text[first:end]):
-            return None
-        least = 1 if ENDS_SENTENCE.search(head) else max(1, self.prose_head // 2)
-        if (self.contact_lead is not None and self.contact_lead.search(head)) \
-                or len(_CONTENT_CHAR.findall(head)) < least:
+        if first >= end or not self._glued_contact(doc, text[line.start : first], text[first:end]):
             return None
         call, telling = self._tail_score(doc, text[first:end])
         if call.score < self.threshold or not telling:
@@ -553,9 +546,15 @@ class LineScorer:
     def _glued_contact(self, doc: Document, head: str, tail: str) -> bool:
         """Whether ``tail``, from a line's first positive signal to its end, is a contact and
         nothing more, glued to the line's own text ``head``: it is short, its only positive
-        signals are ``glued_signals``, their matches hold every word of it, and ``head`` has no
-        bracket left open (交流群（QQ）：… is one field)."""
+        signals are ``glued_signals``, their matches hold every word of it; ``head`` has no
+        bracket left open (交流群（QQ）：… is one field), does not lead into it (``contact_lead``),
+        and ends a sentence or holds half of ``prose_head`` Han characters, letters or digits."""
         if not self.glued_signals or len(tail) > _GLUED_CONTACT_LEN or _OPEN_BRACKET.search(head):
+            return False
+        if self.contact_lead is not None and self.contact_lead.search(head):
+            return False
+        least = 1 if ENDS_SENTENCE.search(head) else max(1, self.prose_head // 2)
+        if len(_CONTENT_CHAR.findall(head)) < least:
             return False
         hits = [sig for sig in self._hits(doc, tail) if sig.weight > 0]
         if not hits or any(sig.name not in self.glued_signals for sig in hits):
@@ -822,7 +821,7 @@ class LineScorer:
         for i, s in list(out.items()):
             if s.score >= self.threshold or s.score <= 0 or i in prose:
                 continue
-            if _nearest_nonblank(bodies, i, -1) in strong or _nearest_nonblank(bodies, i, 1) in strong:
+            if nearest_nonblank(bodies, i, -1) in strong or nearest_nonblank(bodies, i, 1) in strong:
                 out[i] = LineScore(s.score + self.neighbour_bonus,
                                    (*s.reasons, f"next to reseller line{self.neighbour_bonus:+d}"))
 
@@ -1147,7 +1146,7 @@ def _line_start(doc: Document, p: int) -> int:
     return doc.text.rfind("\n", 0, start) + 1
 
 
-def _nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:
+def nearest_nonblank(bodies: list[str], i: int, step: int) -> int | None:
     """Index of the nearest non-blank line before (``step=-1``) or after (``step=1``) line ``i``."""
     j = i + step
     while 0 <= j < len(bodies):
