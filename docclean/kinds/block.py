@@ -17,13 +17,18 @@ absorbed (only lines with a positive score of their own are). So a reseller line
 title block or before a sign-off goes, and the title or the sign-off stays. Two neighbouring
 lines that each score at least ``pair_anchor`` points (when set) with a telling signal, not a
 mere form (a bracket, recurrence), vouch for each other and count as anchors. A block never
-reaches past the middle of the document. Blank lines inside the block, and between the block and
+reaches past the middle of the document. Where the block ends at lines that are not absorbed, up
+to two of them close it after all when a blank line sets them off from the text, the block holds
+at least ``edge_min_block`` lines and each carries one of the ``edge_form`` marks of a reseller's
+line (某某法务 · 让法律服务触手可及, then a blank line, then the title): a document's own title has
+none. Blank lines inside the block, and between the block and
 the text, go with it. Each non-blank line of the block is one finding; blank lines ride with the
 nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
 ``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes;
-default: the scorer's ``own_lines``), ``pair_anchor`` (optional).
+default: the scorer's ``own_lines``), ``pair_anchor`` (optional), ``edge_form`` (optional regexes)
+and ``edge_min_block`` (default 2).
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ class BlockMatcher:
         self.pair_anchor = int(p.get("pair_anchor", 0))
         keep = p.get("keep", [])
         self.keep = compile_patterns(rule, keep, key="keep") if keep else None
+        edge_form = p.get("edge_form", [])
+        self.edge_form = compile_patterns(rule, edge_form, key="edge_form") if edge_form else None
+        self.edge_min_block = int(p.get("edge_min_block", 2))
         self._scorer: LineScorer | None = None
 
     def bind(self, scorer: LineScorer) -> None:
@@ -82,6 +90,7 @@ class BlockMatcher:
         pending: list[int] = []  # gap lines waiting for an anchor
         weak: set[int] = set()  # gap lines with a positive score below the anchor
         fenced = False  # a kept line came before the first anchor: the edge gap is the document's
+        edge: list[int] | None = None  # lines closing the block at a blank line (see ``_edge_gap``)
         seen = 0
         for i in order:
             body = text[lines[i].start : lines[i].end].strip()
@@ -101,6 +110,8 @@ class BlockMatcher:
             if keep is not None and keep.fullmatch(body):
                 # the document's own line (a title, a sign-off): not absorbed, and the gap lines
                 # on its far side are not absorbed through it either
+                if edge is None and block:
+                    edge = self._edge_gap(pending, doc, len(block))
                 pending = []
                 fenced = fenced or not block
                 continue
@@ -119,11 +130,39 @@ class BlockMatcher:
                   or (body[-1] in _SENTENCE_END and not (block and not pending and self._anchor_next(i, doc, scores)))
                   or (s is not None and s.score < 0) or scorer.penalty(body, doc) < 0
                   or sum(j not in weak for j in pending) >= self.max_gap):
+                if edge is None and block:
+                    edge = self._edge_gap([*pending, i], doc, len(block))
                 break
             pending.append(i)
+        if edge is None and block:
+            edge = self._edge_gap(pending, doc, len(block))
         if not block:
             return
+        block.extend(edge or ())
         yield from self._hits(doc, sorted(block), scores)
+
+    def _edge_gap(self, pending: list[int], doc: Document, anchors: int) -> list[int]:
+        """The gap lines after the block's last anchor that close the block: up to the first one
+        set off from the text by a blank line, when there are at most two, the block holds at
+        least ``edge_min_block`` lines, and each has one of the ``edge_form`` marks of a
+        reseller's line (a pictograph, a spaced separator, a label in 【】) and does not end a
+        sentence with a full stop (…客服 · 让法律服务触手可及, then a blank line, then the title)."""
+        if self.edge_form is None or anchors < self.edge_min_block or not pending:
+            return []
+        bodies = doc.lines.bodies
+        step = 1 if self.region == "head" else -1
+        out: list[int] = []
+        for i in pending[:2]:
+            body = bodies[i].strip()
+            if body.endswith(("。", ".", "；", ";")) or not self.edge_form.search(body):
+                return []
+            out.append(i)
+            after = i + step
+            if 0 <= after < len(bodies) and not bodies[after].strip():
+                return out
+            if after != (pending[len(out)] if len(out) < len(pending) else None):
+                return []
+        return []
 
     def _anchor_next(self, i: int, doc: Document, scores: Mapping[int, LineScore]) -> bool:
         """Whether the next non-blank line after line ``i`` (away from the edge) is an anchor:
