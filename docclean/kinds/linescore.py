@@ -371,6 +371,15 @@ class LineScorer:
                             if longer.score < tail.score or not telling:
                                 break
                             begin, tail = earlier, longer
+                        # the same note repeated (（word版可编辑）（word版可编辑）…) goes whole
+                        note = text[begin:end].strip()
+                        while True:
+                            k = begin  # copies may be set apart by spaces
+                            while k > start and text[k - 1] in " \t\u3000":
+                                k -= 1
+                            if not note or k - len(note) < start or not text.startswith(note, k - len(note)):
+                                break
+                            begin = k - len(note)
                         begin = self._fold_start(doc, begin, end)
                         if spaced and begin == start:
                             begin = cut  # the spaces that set it off go with it

@@ -16,6 +16,8 @@ of their matches is dropped, e.g. a blank form annexed to a law, whose fields ar
 blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
 shape that is junk only when a reseller repeats it; with ``min_lines_by``, a regex, only hits of
 the same kind add up: the same first match of it, or the same text besides its matches),
+``whole_runs`` (true: a hit whose text is repeated right before it on its line, 【a】【a】【a】,
+starts at the first copy, so that one cleaning takes the whole run),
 ``gate`` (stdlib regexes, one of which matches on every line where the patterns can match:
 only those lines are scanned; the patterns must never read past a line break, see
 ``anchored``), ``engine``. Patterns with a literal anchor are scanned through it without any
@@ -78,6 +80,7 @@ class PatternMatcher:
         self.expand = p.get("expand", "")
         if self.expand not in ("", "line"):
             raise ValueError("expand must be 'line' or absent")
+        self.whole_runs = bool(p.get("whole_runs", False))
         self._local: bool | None = None
         self._gate: int | None = _UNSET
         self._declared_gate = declared_gate(rule, rule.params.get("gate"), "gate")
@@ -173,6 +176,9 @@ class PatternMatcher:
             if matched in self.lexicon or self._excepted(doc, start, end):
                 continue
             replacement = m.expand(self.replacement) if self.replacement is not None else None
+            if self.whole_runs:
+                start = _run_start(doc, start, end)
+                matched = text[start:end]
             if self.expand == "line":
                 line = doc.lines.line(doc.lines.line_of(start))
                 if end > line.end:
@@ -240,6 +246,29 @@ def _anchor_lines(doc: Document, pattern: Pattern) -> list[tuple[int, int]] | No
         return None
     key = _anchor_key(pattern)
     return None if key is None else prescan.gated_lines(doc, key)
+
+
+def _run_start(doc: Document, start: int, end: int) -> int:
+    """Where the run of copies of the hit ``start``..``end`` (its text without the spaces around
+    it, the copies side by side or set apart by spaces) that ends with the hit begins on its
+    line: at the first copy, with the spaces before it."""
+    text = doc.text
+    core_start = end - len(text[start:end].lstrip())
+    core = text[core_start:end].rstrip()
+    if not core:
+        return start
+    line_start = doc.lines.line(doc.lines.line_of(start)).start
+    first = core_start
+    while True:
+        k = first  # copies may be set apart by spaces
+        while k > line_start and text[k - 1] in " \t\u3000":
+            k -= 1
+        if k - len(core) < line_start or not text.startswith(core, k - len(core)):
+            break
+        first = k - len(core)
+    if first == core_start:
+        return start
+    return first - (first - line_start - len(text[line_start:first].rstrip(" \t\u3000")))
 
 
 def _gate_sources(rule: Rule, pattern: Pattern, declared: tuple[str, ...] | None) -> tuple[str, ...]:
