@@ -16,7 +16,8 @@ block, and the block goes on past it; unscored lines between it and the first an
 absorbed (only lines with a positive score of their own are). So a reseller line pasted inside a
 title block or before a sign-off goes, and the title or the sign-off stays. Two neighbouring
 lines that each score at least ``pair_anchor`` points (when set) with a telling signal, not a
-mere form (a bracket, recurrence), vouch for each other and count as anchors. A block never
+mere form (a bracket, recurrence), vouch for each other and count as anchors; so do ``run_anchor``
+lines in a row (when set) that each score a point or more with a telling signal. A block never
 reaches past the middle of the document. Where the block ends at lines that are not absorbed, up
 to two of them close it after all when a blank line sets them off from the text, the block holds
 at least ``edge_min_block`` lines and each carries one of the ``edge_form`` marks of a reseller's
@@ -27,7 +28,7 @@ nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
 ``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes;
-default: the scorer's ``own_lines``), ``pair_anchor`` (optional), ``edge_form`` (optional regexes)
+default: the scorer's ``own_lines``), ``pair_anchor`` and ``run_anchor`` (optional), ``edge_form`` (optional regexes)
 and ``edge_min_block`` (default 2).
 """
 
@@ -60,6 +61,7 @@ class BlockMatcher:
         self.gap_max_len = int(p.get("gap_max_len", 40))
         self.window = int(p.get("window", 30))
         self.pair_anchor = int(p.get("pair_anchor", 0))
+        self.run_anchor = int(p.get("run_anchor", 0))
         keep = p.get("keep", [])
         self.keep = compile_patterns(rule, keep, key="keep") if keep else None
         edge_form = p.get("edge_form", [])
@@ -122,6 +124,13 @@ class BlockMatcher:
                         and scores[pending[-1]].score >= self.pair_anchor
                         and scorer.telling(s) and scorer.telling(scores[pending[-1]])):
                     # two neighbouring weaker reseller lines vouch for each other
+                    block.extend(pending)
+                    block.append(i)
+                    pending = []
+                    continue
+                if (self.run_anchor and len(pending) + 1 >= self.run_anchor and scorer.telling(s)
+                        and all(j in weak and scorer.telling(scores[j]) for j in pending)):
+                    # a run of weaker reseller lines, each with a telling signal, vouch for each other
                     block.extend(pending)
                     block.append(i)
                     pending = []
