@@ -1,30 +1,30 @@
 """Kind ``block``: the reseller block at the head or tail of a document.
 
-Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting
-at the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive
-short unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of
-them, or between the edge and the first anchor; one such line between two anchors may end a sentence
-(網盤不定時被和諧，請盡快轉存！). A line with a positive score below ``anchor``
-(a weaker reseller line, such as a long numbered download disclaimer) may be a gap line of any
-length, and does not count towards ``max_gap``; other gap lines must be short, must not end a
-sentence and must carry no negative signal of the scorer (such as a title shape). A gap is
-absorbed only when the anchor that closes it occurs once in the document (a recurring line says
-nothing about its neighbours), unless every line of the gap has a positive score of its own.
-A line matching one of ``keep`` (whole-line shapes of a document's own title or sign-off: a
-date, the issuing body, a signature; by default the scorer's ``own_lines``) is never part of the
-block, and the block goes on past it; unscored lines between it and the first anchor are not
-absorbed (only lines with a positive score of their own are). So a reseller line pasted inside a
-title block or before a sign-off goes, and the title or the sign-off stays. Two neighbouring
-lines that each score at least ``pair_anchor`` points (when set) with a telling signal, not a
-mere form (a bracket, recurrence), vouch for each other and count as anchors; so do ``run_anchor``
-lines in a row (when set) that each score a point or more with a telling signal. A block never
-reaches past the middle of the document. Where the block ends at lines that are not absorbed, up
-to two of them close it after all when a blank line sets them off from the text, the block holds
-at least ``edge_min_block`` lines and each carries one of the ``edge_form`` marks of a reseller's
-line (某某法务 · 让法律服务触手可及, then a blank line, then the title): a document's own title has
-none. Blank lines inside the block, and between the block and
-the text, go with it. Each non-blank line of the block is one finding; blank lines ride with the
-nearest block line.
+Anchors are lines a ``line-score`` rule (``scorer``) scores at least ``anchor`` points. Starting at
+the document edge, the block runs through anchors and absorbs up to ``max_gap`` consecutive short
+unscored lines (at most ``gap_max_len`` characters, no negative signal) between two of them, or
+between the edge and the first anchor; one such line between two anchors may end a sentence
+(網盤不定時被和諧，請盡快轉存！). A line with a positive score below ``anchor`` (a weaker reseller line, such as a
+long numbered download disclaimer) may be a gap line of any length, and does not count towards
+``max_gap``; other gap lines must be short, must not end a sentence and must carry no negative
+signal of the scorer (such as a title shape). A gap is absorbed only when the anchor that closes it
+occurs once in the document (a recurring line says nothing about its neighbours), unless every line
+of the gap has a positive score of its own. A line matching one of ``keep`` (whole-line shapes of a
+document's own title or sign-off: a date, the issuing body, a signature; by default the scorer's
+``own_lines``) is never part of the block, and the block goes on past it; unscored lines between it
+and the first anchor are not absorbed (only lines with a positive score of their own are). So a
+reseller line pasted inside a title block or before a sign-off goes, and the title or the sign-off
+stays. A line of prose with junk appended (kept below the threshold by the scorer, see
+``prose_head``) is treated the same way: only its junk goes, as the scorer's finding. Two
+neighbouring lines that each score at least ``pair_anchor`` points (when set) with a telling
+signal, not a mere form (a bracket, recurrence), vouch for each other and count as anchors; so do
+``run_anchor`` lines in a row (when set) that each score a point or more with a telling signal. A
+block never reaches past the middle of the document. Where the block ends at lines that are not
+absorbed, up to two of them close it after all when a blank line sets them off from the text, the
+block holds at least ``edge_min_block`` lines and each carries one of the ``edge_form`` marks of a
+reseller's line (某某法务 · 让法律服务触手可及, then a blank line, then the title): a document's own title has
+none. Blank lines inside the block, and between the block and the text, go with it. Each non-blank
+line of the block is one finding; blank lines ride with the nearest block line.
 
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
 ``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes;
@@ -109,9 +109,10 @@ class BlockMatcher:
                 pending = []
                 block.append(i)
                 continue
-            if keep is not None and keep.fullmatch(body):
-                # the document's own line (a title, a sign-off): not absorbed, and the gap lines
-                # on its far side are not absorbed through it either
+            if (keep is not None and keep.fullmatch(body)) or (s is not None and scorer.kept_prose(s)):
+                # the document's own line (a title, a sign-off, prose with junk appended, whose
+                # junk alone goes): not absorbed, and the gap lines on its far side are not
+                # absorbed through it either
                 if edge is None and block:
                     edge = self._edge_gap(pending, doc, len(block))
                 pending = []
@@ -192,7 +193,9 @@ class BlockMatcher:
         # Blank lines between the block and the text go with the block.
         lo, hi = first, last
         if self.region == "head":
-            lo = 0
+            # the blank lines before the block, not a kept line (a title) before them
+            while blank(lo - 1):
+                lo -= 1
             while blank(hi + 1):
                 hi += 1
         else:

@@ -288,7 +288,7 @@ class LineScorer:
             end = doc.lines.line(i).end
             start = end - len(doc.text[cut:end].lstrip())
             found.add(i)
-            kept = f"prose before the junk: kept{self.threshold - 1 - s.score:+d}"
+            kept = f"{_KEPT_PROSE}: kept{self.threshold - 1 - s.score:+d}"
             out[i] = LineScore(self.threshold - 1, (*s.reasons, kept))
             if note is not None:
                 tails[i] = (start, note[1])
@@ -643,6 +643,12 @@ class LineScorer:
                  if m is not None]
         return min(found, default=start)
 
+    @staticmethod
+    def kept_prose(score: LineScore) -> bool:
+        """Whether ``score`` is that of prose with junk appended, kept below the threshold so
+        that only the junk goes (see ``prose_head``): the line's own text is the document's."""
+        return any(r.startswith(_KEPT_PROSE) for r in score.reasons)
+
     def telling(self, score: LineScore) -> bool:
         """Whether one of the positive signals behind ``score`` says more than its form (is not
         a ``form`` signal); bonuses for context do not count."""
@@ -864,6 +870,7 @@ _OUTLINE_START = re.compile(r"[ \t\u3000]*(?:[（(][0-9]{1,3}[）)]|[0-9]{1,2}[.
 _QUOTED_END = re.compile("[。！？!?…][”’」』]$")
 _CLOSERS = {"【": "】", "〔": "〕", "［": "］", "[": "]"}
 _OPEN_BRACKET = re.compile(r"[（(【\[〔［「『《][^）)】\]〕］」』》]*$")
+_KEPT_PROSE = "prose before the junk"  # the reason given to prose kept below the threshold
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH_END = re.compile(r"[A-Za-z0-9`'\")\]]\.$")  # an English sentence's full stop
