@@ -14,8 +14,9 @@ document's own title or sign-off: a date, the issuing body, a signature; by defa
 ``own_lines``) is never part of the block, and the block goes on past it; unscored lines between it
 and the first anchor are not absorbed (only lines with a positive score of their own are). So a
 reseller line pasted inside a title block or before a sign-off goes, and the title or the sign-off
-stays. A line of prose with junk appended (kept below the threshold by the scorer, see
-``prose_head``) is treated the same way: only its junk goes, as the scorer's finding. Two
+stays. A line of the text with junk appended (kept below the threshold by the scorer, see
+``prose_head``, or with a junk tail the scorer found) is treated the same way: only its junk
+goes, as the scorer's finding. Two
 neighbouring lines that each score at least ``pair_anchor`` points (when set) with a telling
 signal, not a mere form (a bracket, recurrence), vouch for each other and count as anchors; so do
 ``run_anchor`` lines in a row (when set) that each score a point or more with a telling signal. A
@@ -109,7 +110,7 @@ class BlockMatcher:
                 pending = []
                 block.append(i)
                 continue
-            if (keep is not None and keep.fullmatch(body)) or (s is not None and scorer.kept_prose(s)):
+            if (keep is not None and keep.fullmatch(body)) or (s is not None and scorer.kept_prose(doc, i, s)):
                 # the document's own line (a title, a sign-off, prose with junk appended, whose
                 # junk alone goes): not absorbed, and the gap lines on its far side are not
                 # absorbed through it either

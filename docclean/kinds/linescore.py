@@ -643,11 +643,12 @@ class LineScorer:
                  if m is not None]
         return min(found, default=start)
 
-    @staticmethod
-    def kept_prose(score: LineScore) -> bool:
-        """Whether ``score`` is that of prose with junk appended, kept below the threshold so
-        that only the junk goes (see ``prose_head``): the line's own text is the document's."""
-        return any(r.startswith(_KEPT_PROSE) for r in score.reasons)
+    def kept_prose(self, doc: Document, i: int, score: LineScore) -> bool:
+        """Whether line ``i`` (scored ``score``) is the document's own text with junk appended,
+        of which only the junk goes (see ``prose_head``): prose kept below the threshold, or a
+        line whose junk tail ``scores`` recorded."""
+        return any(r.startswith(_KEPT_PROSE) for r in score.reasons) \
+            or i in doc.cache.get(("prose-tails", self.rule.id), ())
 
     def telling(self, score: LineScore) -> bool:
         """Whether one of the positive signals behind ``score`` says more than its form (is not
