@@ -875,7 +875,7 @@ _KEPT_PROSE = "prose before the junk"  # the reason given to prose kept below th
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH_END = re.compile(r"[A-Za-z0-9`'\")\]]\.$")  # an English sentence's full stop
-_SET_OFF = re.compile("[（(【\\[〔［—\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
+_SET_OFF = re.compile("[（(【\\[〔［—~～\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # What glues a note to the end of a line: a bracket, a dash, a decoration or an emoji; a bracket's note
 # closes at the line's end.
