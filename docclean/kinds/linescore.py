@@ -472,8 +472,10 @@ class LineScorer:
         # decoration or opening bracket before the first signal (↓↓↓, ☛, 👇, ★, 【 …) and needs a
         # third as many Han characters, Latin letters or digits.
         # an opening bracket closed before the first signal is the text's own ([copied link], 【注】)
+        # and a > that closes a < (a title nested in a title: 《关于修改<某某法>的决定》) is no chevron
         decorations = [m for m in _DECORATION.finditer(head)
-                       if m.group()[-1] not in _CLOSERS or _CLOSERS[m.group()[-1]] not in head[m.end():]]
+                       if (m.group()[-1] not in _CLOSERS or _CLOSERS[m.group()[-1]] not in head[m.end():])
+                       and not (m.group()[0] == ">" and head.rfind("<", 0, m.start()) > head.rfind(">", 0, m.start()))]
         if _DECORATION.match(doc.text, first):  # the first signal is itself a decoration (★, ↓↓↓)
             cut = len(head)
         elif decorations:
