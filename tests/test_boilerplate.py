@@ -294,15 +294,18 @@ def test_a_note_set_off_by_spaces_after_a_sentence_goes_with_its_spaces() -> Non
         assert [f.text.lstrip() for f in result.findings] == [text[len(prose):].strip()]
 
 
-# titles in a document's own shapes (a kind of document, a Markdown heading); a short line of no
-# such shape before the first reseller line is taken as the site's name (see BP002's doc)
-TITLES = ["年度工作总结", "关于加强安全生产工作的通知", "# 公安机关办理刑事案件程序规定"]
+# titles and salutations in a document's own shapes (a kind of document, a Markdown heading, the
+# addressees); a short line of no such shape before the first reseller line is taken as the site's
+# name (see BP002's doc)
+TITLES = ["年度工作总结", "关于加强安全生产工作的通知", "# 公安机关办理刑事案件程序规定",
+          "尊敬的各位领导：", "各单位、各部门："]
 
 
 @pytest.mark.parametrize("title", TITLES)
 def test_a_title_before_a_reseller_block_stays(title: str) -> None:
     """Reseller lines right after a document's first line go; the first line stays (the head
-    block once took everything before its first line as blank lines)."""
+    block once took everything before its first line as blank lines, and a salutation as the
+    site's name)."""
     body = ("今年以来，我们认真落实各项部署，较好完成了全年目标任务。\n"
             "一、主要工作\n全年共完成各项任务，群众满意度明显提升。\n")
     text = f"{title}\n更多资料请加微信：cd67890\n仅供学习交流使用，请勿外传\n{body}"
