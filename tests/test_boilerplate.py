@@ -315,3 +315,30 @@ def test_a_title_before_a_reseller_block_stays(title: str) -> None:
 def test_blank_lines_before_a_head_block_go_with_it() -> None:
     body = "年度工作总结\n今年以来，我们认真落实各项部署，较好完成了全年目标任务。\n一、主要工作\n全年共完成任务。\n"
     assert docclean.clean("\n\n更多资料请加微信：cd67890\n" + body, max_removal=1.0).text == body
+
+
+# a document's own short lines: attachments, copy-to, subject words, publication and end notes, a
+# report's closing request, a contact of its own, a date, the issuing body, a signature
+OWN_SHORT_LINES = ["附件：1.工作台账", "联系人：王磊　联系电话：0371-65512345", "（此件公开发布）", "抄送：市委办公室",
+                   "2024年12月31日", "某某县人民政府办公室", "主题词：安全生产 通知", "来源：新华社", "（完）",
+                   "Thank you.", "汇报人：张三", "以上报告，请审议。", "二〇二四年十二月"]
+_BODY = ("今年以来，我们认真落实各项部署，较好完成了全年目标任务，群众满意度明显提升。\n一、主要工作\n"
+         "全年共完成各项任务，服务质量稳步提高，各项指标均达到预期。\n二、存在问题\n服务方式还不够多样，队伍专业化水平有待提高。\n")
+_ADS = "更多资料请加微信：cd67890\n仅供学习交流使用，请勿外传\n"
+LAYOUTS = {
+    "before the tail block": lambda own: f"{_BODY}{own}\n{_ADS}",
+    "after the tail block": lambda own: f"{_BODY}{_ADS}{own}\n",
+    "inside the tail block": lambda own: f"{_BODY}{_ADS.replace(chr(10), chr(10) + own + chr(10), 1)}",
+    "before the head block": lambda own: f"{own}\n{_ADS}{_BODY}",
+    "inside the head block": lambda own: f"{_ADS.replace(chr(10), chr(10) + own + chr(10), 1)}{_BODY}",
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("own", OWN_SHORT_LINES)
+def test_a_documents_own_short_line_next_to_reseller_lines_stays(own: str, layout: str) -> None:
+    """Head and tail blocks take the reseller lines around a document's own short line, never the
+    line itself."""
+    result = docclean.clean(LAYOUTS[layout](own), max_removal=1.0)
+    assert result.text.replace("\n\n", "\n") == LAYOUTS[layout](own).replace(_ADS, "").replace(
+        "更多资料请加微信：cd67890\n", "").replace("仅供学习交流使用，请勿外传\n", "").replace("\n\n", "\n")
