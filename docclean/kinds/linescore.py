@@ -295,8 +295,28 @@ class LineScorer:
                 continue
             tail, _ = self._tail_score(doc, doc.text[start:end])
             if tail.score >= self.threshold and start < end:
-                tails[i] = (start, tail)
+                tails[i] = self._set_off_within(doc, start, end, tail)
         return found
+
+    def _set_off_within(self, doc: Document, start: int, end: int, tail: LineScore) -> tuple[int, LineScore]:
+        """Where the junk ``start``..``end`` after a line's prose begins: at the first mark that
+        sets a note off inside it (an arrow, a shape, a pictograph, a tilde, a bracket that closes
+        at the end) when the words before that mark score nothing and the note alone still reaches
+        the threshold (…约到子时前后……正是那：➡ 完整版请加 wx：… keeps 正是那：)."""
+        text = doc.text
+        for m in _SET_OFF.finditer(text, start + 1, end):
+            if m.group() == "—":
+                continue
+            if m.group().startswith(_OPENERS) and ONE_BRACKET_PAIR.fullmatch(text, m.start(), end) is None:
+                continue
+            if any(sig.weight > 0 for sig in self._hits(doc, text[start : m.start()])):
+                return start, tail
+            note, telling = self._tail_score(doc, text[m.start() : end])
+            if note.score >= self.threshold and telling:
+                how = tuple(r for r in tail.reasons if not _SIGNED_REASON.search(r))  # appended to prose …
+                return m.start(), LineScore(note.score, (*note.reasons, *how))
+            return start, tail
+        return start, tail
 
     def _short_sentence_end(self, doc: Document, i: int) -> int | None:
         """Where a short sentence at the head of line ``i`` ends (a third of ``prose_head`` Han
@@ -388,7 +408,8 @@ class LineScorer:
             return None
         memo: dict[int, tuple[int, LineScore] | None] = doc.cache.setdefault(("appended", self.rule.id), {})
         if i not in memo:
-            memo[i] = self._appended(doc, i, which)
+            appended = self._appended(doc, i, which)
+            memo[i] = None if appended is None else self._set_off_within(doc, appended[0], end, appended[1])
         return memo[i]
 
     def _appended(self, doc: Document, i: int, which: set[int] | None = None) -> tuple[int, LineScore] | None:
@@ -874,6 +895,7 @@ _QUOTED_END = re.compile("[。！？!?…][”’」』]$")
 _CLOSERS = {"【": "】", "〔": "〕", "［": "］", "[": "]"}
 _OPEN_BRACKET = re.compile(r"[（(【\[〔［「『《][^）)】\]〕］」』》]*$")
 _KEPT_PROSE = "prose before the junk"  # the reason given to prose kept below the threshold
+_SIGNED_REASON = re.compile(r"[+-][0-9]+$")  # a signal's or a bonus's reason (contact-id+3)
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH_END = re.compile(r"[A-Za-z0-9`'\")\]]\.$")  # an English sentence's full stop
