@@ -163,16 +163,13 @@ class BlockMatcher:
         bodies = doc.lines.bodies
         step = 1 if self.region == "head" else -1
         out: list[int] = []
-        for i in pending[:2]:
+        for i in pending[:2]:  # consecutive non-blank lines, away from the edge
             body = bodies[i].strip()
             if body.endswith(("。", ".", "；", ";")) or not self.edge_form.search(body):
                 return []
             out.append(i)
-            after = i + step
-            if 0 <= after < len(bodies) and not bodies[after].strip():
+            if 0 <= i + step < len(bodies) and not bodies[i + step].strip():
                 return out
-            if after != (pending[len(out)] if len(out) < len(pending) else None):
-                return []
         return []
 
     def _anchor_next(self, i: int, doc: Document, scores: Mapping[int, LineScore]) -> bool:

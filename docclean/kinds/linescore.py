@@ -46,7 +46,7 @@ from ..edits import EditMap
 from ..rules import Rule
 from . import Hit, unspread
 from .anchored import checked_gate, declared_gate
-from .marks import ENDS_SENTENCE, ONE_BRACKET_PAIR
+from .marks import ENDS_SENTENCE, ONE_BRACKET_PAIR, first_copy
 from .regexes import (
     LINE_START,
     RUN_START,
@@ -392,14 +392,7 @@ class LineScorer:
                                 break
                             begin, tail = earlier, longer
                         # the same note repeated (（word版可编辑）（word版可编辑）…) goes whole
-                        note = text[begin:end].strip()
-                        while True:
-                            k = begin  # copies may be set apart by spaces
-                            while k > start and text[k - 1] in " \t\u3000":
-                                k -= 1
-                            if not note or k - len(note) < start or not text.startswith(note, k - len(note)):
-                                break
-                            begin = k - len(note)
+                        begin = first_copy(text, begin, text[begin:end].strip(), start)
                         begin = self._fold_start(doc, begin, end)
                         if spaced and begin == start:
                             begin = cut  # the spaces that set it off go with it

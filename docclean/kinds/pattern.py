@@ -38,6 +38,7 @@ from ..rules import Rule
 from . import Hit
 from .anchored import anchor_plan, checked_gate, declared_gate, scan
 from .codespans import code_spans, inside, merged
+from .marks import first_copy
 from .regexes import Pattern, compile_patterns, finditer, line_confined, literal_anchors
 
 # Brackets, dashes, colons and spaces around a note's name.
@@ -258,17 +259,10 @@ def _run_start(doc: Document, start: int, end: int) -> int:
     if not core:
         return start
     line_start = doc.lines.line(doc.lines.line_of(start)).start
-    first = core_start
-    while True:
-        k = first  # copies may be set apart by spaces
-        while k > line_start and text[k - 1] in " \t\u3000":
-            k -= 1
-        if k - len(core) < line_start or not text.startswith(core, k - len(core)):
-            break
-        first = k - len(core)
+    first = first_copy(text, core_start, core, line_start)
     if first == core_start:
         return start
-    return first - (first - line_start - len(text[line_start:first].rstrip(" \t\u3000")))
+    return line_start + len(text[line_start:first].rstrip(" \t\u3000"))
 
 
 def _gate_sources(rule: Rule, pattern: Pattern, declared: tuple[str, ...] | None) -> tuple[str, ...]:
