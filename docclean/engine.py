@@ -32,6 +32,7 @@ from .edits import EditMap
 from .errors import RemovalLimitError, RuleError
 from .kinds import Hit, Matcher, compile_rule
 from .kinds.block import BlockMatcher, bind_scorers
+from .kinds.echo import EchoTailMatcher
 from .kinds.recurring import RecurringMatcher
 from .lines import LineIndex
 from .model import Action, Finding, FixMode, Result
@@ -83,6 +84,7 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
     can start; that matcher then looks there only. Rules of ``skip_kind`` are not run."""
     lookup = {r.id: r for r in ruleset}
     out: list[Candidate] = []
+    stripped: dict[str, list[tuple[int, int]]] = {}  # what each rule run so far strips
     if len(doc.text) >= prescan.MIN_SIZE:
         # Register every enabled rule's gate first, so that one prescan of the text serves them
         # all (disabled copies of the rules, made for every numbering pass, are not compiled).
@@ -100,7 +102,13 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
         if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
             bind_scorers(matcher, lookup)
         spans = near.get(rule.id) if near is not None else None
-        for hit in _hits(rule, matcher, doc, spans):
+        if isinstance(matcher, EchoTailMatcher):
+            hits = _echo_hits(rule, matcher, doc, stripped, lookup)
+        else:
+            hits = _hits(rule, matcher, doc, spans)
+        if rule.action is Action.STRIP:
+            stripped[rule.id] = [(h.start, h.end) for h in hits if not h.replacement]
+        for hit in hits:
             if rule.action is Action.FLAG:
                 replacement = None
             elif hit.replacement is not None and rule.action is Action.REPLACE:
@@ -121,6 +129,28 @@ def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int
         return list(matcher.find(doc))
     except RuleError:
         raise
+    except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
+        raise RuleError(f"rule {rule.id} ({rule.path}) failed: {type(exc).__name__}: {exc}") from None
+
+
+def _echo_hits(rule: Rule, matcher: EchoTailMatcher, doc: Document, stripped: dict[str, list[tuple[int, int]]],
+               lookup: Mapping[str, Rule]) -> list[Hit]:
+    """An echo rule's hits, from what its evidence rules strip in ``doc``; an evidence rule that
+    was not run (switched off, or left out of a later pass) is run here for its evidence only."""
+    spans: list[tuple[int, int]] = []
+    for rid in matcher.evidence:
+        found = stripped.get(rid)
+        if found is None:
+            source = lookup.get(rid)
+            if source is None:
+                raise RuleError(f"rule {rule.id} ({rule.path}): evidence rule {rid!r} is not a known rule")
+            m = compile_rule(source)
+            if isinstance(m, (BlockMatcher, RecurringMatcher)):
+                bind_scorers(m, dict(lookup))
+            found = [(h.start, h.end) for h in _hits(source, m, doc) if not h.replacement]
+        spans.extend(found)
+    try:
+        return list(matcher.find_after(doc, spans))
     except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
         raise RuleError(f"rule {rule.id} ({rule.path}) failed: {type(exc).__name__}: {exc}") from None
 

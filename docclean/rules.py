@@ -23,7 +23,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
-KINDS = ("pattern", "line-score", "block", "recurring", "repetition", "sequence", "repeated-tail", "repeated-line")
+KINDS = ("pattern", "line-score", "block", "recurring", "repetition", "sequence", "repeated-tail", "repeated-line",
+         "echo-tail")
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _RULE_KEYS = frozenset(
     {"id", "name", "category", "kind", "severity", "action", "safety", "message", "since", "enabled",

@@ -31,7 +31,7 @@ class Matcher(Protocol):
 
 
 def _factories() -> dict[str, Callable[[Rule], Matcher]]:
-    from . import block, linescore, pattern, recurring, repeats, repetition, sequence, tails
+    from . import block, echo, linescore, pattern, recurring, repeats, repetition, sequence, tails
 
     return {
         "pattern": pattern.PatternMatcher,
@@ -42,6 +42,7 @@ def _factories() -> dict[str, Callable[[Rule], Matcher]]:
         "sequence": sequence.SequenceMatcher,
         "repeated-tail": tails.RepeatedTailMatcher,
         "repeated-line": repeats.RepeatedLineMatcher,
+        "echo-tail": echo.EchoTailMatcher,
     }
 
 
