@@ -57,7 +57,7 @@ class EchoTailMatcher:
             raise ValueError("word needs a group for each kind of word")
         self.set_off = re.compile(str(p["set_off"]))
         self.max_len = int(p.get("max_len", 30))
-        self.min_before = int(p.get("min_before", 8))
+        self.min_before = max(1, int(p.get("min_before", 1)))
         self.coverage = float(p["coverage"])
         self.bare_coverage = float(p["bare_coverage"])
         self.ratio = float(p.get("ratio", 1.0))
