@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import docclean
 from docclean import engine
+from docclean.kinds import linescore
 
 RULES = docclean.load_rules()
 
@@ -68,6 +69,21 @@ def test_local_passes_equal_full_passes_on_long_texts(text: str, mode: str) -> N
     assert len(text) >= 30_000
     local = _outcome(lambda: docclean.clean(text, fix=mode, max_removal=1.0))
     assert local == _outcome(lambda: _full(text, mode))
+
+
+@settings(max_examples=8, deadline=None)
+@given(long_texts)
+def test_carried_signal_matches_equal_fresh_scans_however_many_places_were_edited(text: str) -> None:
+    """A text edited all over is scanned afresh in the later passes (quicker than carrying
+    matches over range by range); carrying them over anyway gives the same result."""
+    saved = linescore.CARRY_RANGE_COST
+    linescore.CARRY_RANGE_COST = 0  # always carry
+    try:
+        carried = _outcome(lambda: docclean.clean(text, max_removal=1.0))
+    finally:
+        linescore.CARRY_RANGE_COST = saved
+    assert carried == _outcome(lambda: docclean.clean(text, max_removal=1.0))
+    assert carried == _outcome(lambda: _full(text, "safe"))
 
 
 @settings(max_examples=200, deadline=None)

@@ -1041,15 +1041,24 @@ def _occurrences(doc: Document, rule_id: str, scan: _ScanPlan) -> list[int]:
     return found
 
 
+# Carrying signal matches over costs a regex call per signal and edited line range; scanning
+# afresh costs about the same per this many characters of text. With more ranges than the text
+# has such stretches (a document edited all over), the signals scan afresh.
+CARRY_RANGE_COST = 2_500
+
+
 def _carry(doc: Document) -> tuple[dict[Any, Any], list[tuple[int, int, str]], list[tuple[int, int]]] | None:
     """For an edited copy of an earlier document: that document's cache, the edits, and the
-    ranges of whole lines the edits touched (widened by a character each side); cached."""
+    ranges of whole lines the edits touched (widened by a character each side); cached.
+    ``None`` when the edits touch so many places that scanning afresh is quicker."""
     if doc.base is None:
         return None
     ranges: list[tuple[int, int]] | None = doc.cache.get("edited-lines")
     if ranges is None:
         ranges = doc.cache["edited-lines"] = doc.lines.ranges_touching(
             [(max(0, a - 1), b + 1) for a, b in EditMap(doc.base[1]).spans])
+    if len(ranges) * CARRY_RANGE_COST > len(doc.text):
+        return None
     return doc.base[0], doc.base[1], ranges
 
 
