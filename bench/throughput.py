@@ -5,6 +5,7 @@ Run from the repository root::
     PYTHONPATH=. python bench/throughput.py                 # 1, 10 and 100 MB
     PYTHONPATH=. python bench/throughput.py --sizes 1 10    # fewer sizes
     PYTHONPATH=. python bench/throughput.py --tracemalloc   # also Python-heap peaks (slower)
+    PYTHONPATH=. python bench/throughput.py --junk          # text strewn with reseller lines
 
 See bench/README.md for how to read the output.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "clean"
 SEED = ROOT.parent / "shared" / "examples" / "seed" / "report.txt"
+WILD = ROOT.parent / "shared" / "corpus" / "boilerplate-wild.tsv"
 MB = 1_000_000
 
 
@@ -57,6 +59,29 @@ def build_text(size_mb: float, corpus: Path) -> str:
             out.append(piece)
             total += n
     return "".join(out)
+
+
+JUNK_EVERY = 25  # with --junk: a reseller line after every this many lines, glued to one in twice as many
+
+
+def add_junk(text: str, wild: Path) -> str:
+    """``text`` with the reseller lines of ``wild`` (a TSV whose first column is the line) put
+    in, in turn: one on a line of its own after every ``JUNK_EVERY`` lines, and one glued to the
+    end of every ``2 * JUNK_EVERY``-th line (the short ones only), as a copy from a reseller
+    carries them. Deterministic, so every run cleans the same text."""
+    rows = [ln.split("\t", 1)[0].strip() for ln in wild.read_text(encoding="utf-8").splitlines()[1:]]
+    junk = [r for r in rows if r]
+    glued = [r for r in junk if len(r) <= 20]
+    if not junk or not glued:
+        sys.exit(f"no reseller lines in {wild}")
+    out: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        if i and i % (2 * JUNK_EVERY) == 0 and line.strip():
+            line += glued[(i // (2 * JUNK_EVERY)) % len(glued)]
+        out.append(line)
+        if i % JUNK_EVERY == JUNK_EVERY - 1:
+            out.append(junk[(i // JUNK_EVERY) % len(junk)])
+    return "\n".join(out)
 
 
 def _slices(text: str, count: int) -> list[str]:
@@ -169,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 100], help="sizes in MB (UTF-8)")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--tracemalloc", action="store_true", help="also measure the Python heap peak (slow)")
+    ap.add_argument("--junk", action="store_true",
+                    help=f"strew reseller lines from {WILD.name} through the text (about 3.5%% more text)")
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: measure one file
     args = ap.parse_args(argv)
 
@@ -178,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir() or not any(args.corpus.glob("*.txt")):
         print(f"corpus not found: {args.corpus} (the benchmark reads the shared clean corpus)",
               file=sys.stderr)
+        return 2
+    if args.junk and not WILD.is_file():
+        print(f"reseller lines not found: {WILD}", file=sys.stderr)
         return 2
 
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
@@ -191,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="docclean-bench-") as tmp:
         for size in args.sizes:
             path = Path(tmp) / f"{size:g}MB.txt"
-            path.write_text(build_text(size, args.corpus), encoding="utf-8", newline="")
+            text = build_text(size, args.corpus)
+            path.write_text(add_junk(text, WILD) if args.junk else text, encoding="utf-8", newline="")
             cmd = [sys.executable, __file__, "--one", str(path)]
             if args.tracemalloc:
                 cmd.append("--tracemalloc")

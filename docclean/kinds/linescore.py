@@ -129,6 +129,7 @@ class LineScorer:
         self._scan: _AnchorScan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
         self._twins: dict[int, re.Pattern[str] | None] = {}  # signal → its stdlib twin, if any
+        self._hits_of: dict[tuple[int, str], tuple[Signal, ...]] = {}  # see _hits
         self._gates: dict[int, int] = {}  # signal → the prescan key of its gate
         if not any(s.weight > 0 for s in self.signals):
             raise ValueError("at least one signal needs a positive weight")
@@ -174,6 +175,7 @@ class LineScorer:
     def _score(self, doc: Document) -> dict[int, LineScore]:
         lines = doc.lines
         hit_signals = self._found(doc)
+        doc.cache[("signal-lines", self.rule.id)] = hit_signals
         spread = self._spread_lines(doc)
         if not hit_signals and not spread:
             return {}
@@ -505,8 +507,10 @@ class LineScorer:
         """Where the evidence of line ``i``'s first positive signal begins (its end: none)."""
         line = doc.lines.line(i)
         first = line.end
-        for n, sig in enumerate(self.signals):
-            if sig.weight <= 0:
+        found: dict[int, set[int]] | None = doc.cache.get(("signal-lines", self.rule.id))
+        which = sorted(found.get(i, ())) if found is not None else range(len(self.signals))
+        for n in which:  # the positive signals whose matches start on the line
+            if self.signals[n].weight <= 0:
                 continue
             starts: list[int] | None = doc.cache.get(("signal-starts", self.rule.id, n))
             if starts:
@@ -673,9 +677,20 @@ class LineScorer:
 
     def _hits(self, doc: Document, text: str, among: Sequence[Signal] | None = None) -> list[Signal]:
         """The signals (of ``among``, or all), positive and negative, that match in ``text``,
-        read as one line."""
-        return [sig for sig in (self.signals if among is None else among)
-                if search(self.rule, sig.pattern, text, doc.time_budget)]
+        read as one line. Remembered for all signals and for the guards: a document's junk
+        repeats, and the later passes read the same lines again."""
+        tag = 0 if among is None else 1 if among is self._guards else 2 if among is self._heading_guards else -1
+        if tag >= 0:
+            known = self._hits_of.get((tag, text))
+            if known is not None:
+                return list(known)
+        found = [sig for sig in (self.signals if among is None else among)
+                 if search(self.rule, sig.pattern, text, doc.time_budget)]
+        if tag >= 0:
+            if len(self._hits_of) >= HITS_REMEMBERED:
+                self._hits_of.clear()
+            self._hits_of[(tag, text)] = tuple(found)
+        return found
 
     def _starts_within(self, doc: Document, n: int, lo: int, hi: int) -> bool:
         """Whether a match of signal ``n`` (as ``_found`` recorded) starts in ``lo``..``hi``."""
@@ -1040,6 +1055,8 @@ def _occurrences(doc: Document, rule_id: str, scan: _ScanPlan) -> list[int]:
     doc.cache[key] = (scan, found)
     return found
 
+
+HITS_REMEMBERED = 20_000  # texts whose signals a scorer remembers (then it starts afresh)
 
 # Carrying signal matches over costs a regex call per signal and edited line range; scanning
 # afresh costs about the same per this many characters of text. With more ranges than the text
