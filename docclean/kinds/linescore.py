@@ -125,7 +125,7 @@ class LineScorer:
         self.unspread = unspread.parse(rule, p.get("unspread"))
         self._unspread_gate: int | None = None
         # signal → (alternatives that look back to the line start, the others), built on use
-        self._evidence: dict[int, tuple[list[Pattern], list[Pattern]]] = {}
+        self._evidence: dict[int, list[Pattern]] = {}  # signal → its sources that look back to the line start
         self._scan: _AnchorScan | None = None
         self._confined: dict[int, bool] = {}  # signal → its regex never reads past a line break
         self._twins: dict[int, re.Pattern[str] | None] = {}  # signal → its stdlib twin, if any
@@ -651,17 +651,13 @@ class LineScorer:
         if parts is None:
             sig = self.signals[n]
             key = f"signals.{sig.name}"
-            compiled = [(src, compile_patterns(self.rule, [src], key=key, ignore_case=sig.ignore_case))
-                        for src in sig.sources]
-            parts = self._evidence[n] = ([c for src, c in compiled if "(?<=^" in src],
-                                         [c for src, c in compiled if "(?<=^" not in src])
-        anchored, others = parts
+            parts = self._evidence[n] = [compile_patterns(self.rule, [src], key=key, ignore_case=sig.ignore_case)
+                                         for src in sig.sources if "(?<=^" in src]
         text, budget = doc.text, doc.time_budget
-        if any(next(finditer(self.rule, c, text, budget, lo, hi), None) is not None for c in anchored):
+        if any(next(finditer(self.rule, c, text, budget, lo, hi), None) is not None for c in parts):
             return lo
-        found = [m.start() for c in others for m in [next(finditer(self.rule, c, text, budget, lo, hi), None)]
-                 if m is not None]
-        return min(found, default=start)
+        # No source that looks back matched: the first match came from another source.
+        return start
 
     def kept_prose(self, doc: Document, i: int, score: LineScore) -> bool:
         """Whether line ``i`` (scored ``score``) is the document's own text with junk appended,
