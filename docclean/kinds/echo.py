@@ -28,6 +28,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 
 from ..document import Document
 from ..rules import Rule
@@ -57,6 +58,8 @@ class EchoTailMatcher:
             raise ValueError("word needs a group for each kind of word")
         self.set_off = re.compile(str(p["set_off"]))
         self.max_len = int(p.get("max_len", 30))
+        # a stretch where a note can be: from a set-off to the line's end, within max_len
+        self._stretches = re.compile(f"(?m)(?:{p['set_off']})[^\n]{{0,{self.max_len}}}$")
         self.min_before = max(1, int(p.get("min_before", 1)))
         self.coverage = float(p["coverage"])
         self.bare_coverage = float(p["bare_coverage"])
@@ -93,27 +96,38 @@ class EchoTailMatcher:
         span_starts = [a for a, _ in spans]
         lines = doc.lines
         starts = lines.starts
+        # The stretches where notes can be (from the first set-off near a line's end), outside
+        # the stripped text, joined; the junk's words are looked for there only.
+        regions: list[tuple[int, int]] = []
+        for m in self._stretches.finditer(text):
+            k = bisect_right(span_starts, m.end()) - 1
+            if k < 0 or spans[k][1] <= m.start():
+                regions.append((m.start(), m.end()))
+        joined = "\n".join(text[a:b] for a, b in regions)
+        offsets = list(accumulate((b - a + 1 for a, b in regions), initial=0))
         by_line: dict[int, list[tuple[int, str]]] = {}
-        for m in finder.finditer(text):
-            pos = m.start()
-            k = bisect_right(span_starts, pos) - 1
-            if k < 0 or pos >= spans[k][1]:
-                by_line.setdefault(bisect_right(starts, pos) - 1, []).append((pos, m.group(1)))
+        for m in finder.finditer(joined):
+            r = bisect_right(offsets, m.start()) - 1
+            pos = regions[r][0] + m.start() - offsets[r]
+            by_line.setdefault(bisect_right(starts, pos) - 1, []).append((pos, m.group(1)))
         # where each line's possible note starts; words after it are at a line's end
-        elsewhere: Counter[str] = Counter()
         at_ends: Counter[str] = Counter()
         notes: dict[int, int] = {}
         for i, found in by_line.items():
             line = lines.line(i)
             k = bisect_right(span_starts, line.end) - 1
             first = None if k >= 0 and spans[k][1] > line.start else self._first_set_off(text[line.start : line.end])
-            if first is not None:
-                notes[i] = first
+            if first is None:
+                continue
+            notes[i] = first
             for pos, w in found:
-                if first is not None and pos >= line.start + first:
+                if pos >= line.start + first:
                     at_ends[w] += 1
-                else:
-                    elsewhere[w] += 1
+        if not at_ends:
+            return
+        # how often each word at a line's end occurs in the rest of the document
+        junk_text = "\n".join(text[a:b] for a, b in spans)
+        elsewhere = {w: text.count(w) - junk_text.count(w) - at_ends[w] for w in at_ends}
         telling = {w for w in at_ends if elsewhere[w] < self.ratio * (junk[w] + at_ends[w])}
         if not telling:
             return
