@@ -198,9 +198,8 @@ class LineScorer:
             if len(body) > self.max_len:
                 long_lines.append(i)
                 continue
-            for sig in self.signals:
-                if sig.weight < 0 and search(self.rule, sig.pattern, body, doc.time_budget):
-                    hits[sig.name] = sig.weight
+            for sig in self._hits(doc, body, self._guards):  # remembered: the later passes score it again
+                hits[sig.name] = sig.weight
             reasons = [f"{name}{weight:+d}" for name, weight in hits.items()]
             total = sum(hits.values())
             if self.position_bonus:
