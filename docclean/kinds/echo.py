@@ -7,13 +7,13 @@ stripped is this document's junk vocabulary: its *words* (``word``: overlapping 
 Chinese characters, pictographs, Latin words). A word is *telling* when it hardly occurs in the
 rest of the document: less than ``ratio`` times as often outside the stripped text and the line
 ends as inside them (a word of the document's own subject is not). A line's end is reported
-when it is a note, from a set-off (``set_off``: a bracket, a dash, a pictograph, or just after
-a sentence's end) no more than ``max_len`` characters before the end and at least
-``min_before`` after the start, with no full stop of its own outside brackets, and telling words
-cover at least ``coverage`` of its characters (``bare_coverage`` when only a sentence's end sets
-it off: a clause of a headline shares a word with a seller more easily than a note does),
-starting within ``lead`` characters of the set-off (what comes before them is the line's own:
-the ``-128`` of ``// -128【预约…】``).
+when it is a note, from a set-off (``set_off``: a bracket, a dash, a pictograph, or just after a
+full stop or a semicolon) no more than ``max_len`` characters before the end and at least
+``min_before`` after the start, with no full stop of its own outside brackets, whose first
+telling word comes within ``lead`` characters of the set-off (what comes before it is the line's
+own: the 只见那里： of …。只见那里：【…】), and telling words cover at least ``coverage`` of its
+characters (``bare_coverage`` when only a full stop sets it off: a clause shares a word with a
+seller more easily than a note does).
 Lines that hold stripped text are left to the rule that stripped it; an ASCII mark sets a note
 off only after a wide character (after ASCII it is code or a formula), and no note starts with a
 closing mark or inside a run of marks.
@@ -64,7 +64,7 @@ class EchoTailMatcher:
         self.coverage = float(p["coverage"])
         self.bare_coverage = float(p["bare_coverage"])
         self.ratio = float(p.get("ratio", 1.0))
-        self.lead = int(p.get("lead", 2))
+        self.lead = int(p.get("lead", 0))
         # the most frequent words of the junk looked for (bounds the scan of a large text)
         self.max_words = int(p.get("max_words", 300))
         self.content = re.compile(str(p["content"]))
