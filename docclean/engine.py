@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -123,10 +123,15 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
 def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int]] | None = None) -> list[Hit]:
     """A rule's hits (only those starting in ``near`` when given, for rules that can look
     locally); an unexpected failure inside a rule becomes a ``RuleError`` naming it."""
+    if near is not None:
+        return _collected(rule, lambda: matcher.find_near(doc, near))  # type: ignore[attr-defined]
+    return _collected(rule, lambda: matcher.find(doc))
+
+
+def _collected(rule: Rule, found: Callable[[], Iterable[Hit]]) -> list[Hit]:
+    """The hits ``found`` yields, with an unexpected failure turned into a ``RuleError``."""
     try:
-        if near is not None:
-            return list(matcher.find_near(doc, near))  # type: ignore[attr-defined]
-        return list(matcher.find(doc))
+        return list(found())
     except RuleError:
         raise
     except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
@@ -135,24 +140,24 @@ def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int
 
 def _echo_hits(rule: Rule, matcher: EchoTailMatcher, doc: Document, stripped: dict[str, list[tuple[int, int]]],
                lookup: Mapping[str, Rule]) -> list[Hit]:
-    """An echo rule's hits, from what its evidence rules strip in ``doc``; an evidence rule that
-    was not run (switched off, or left out of a later pass) is run here for its evidence only."""
+    """An echo rule's hits, from what its evidence rules strip in ``doc``. An evidence rule that
+    was not run (switched off, or left out of a later pass) is run here for its evidence only;
+    one whose action is not to strip gives none."""
     spans: list[tuple[int, int]] = []
     for rid in matcher.evidence:
+        source = lookup.get(rid)
+        if source is None:
+            raise RuleError(f"rule {rule.id} ({rule.path}): evidence rule {rid!r} is not a known rule")
+        if source.action is not Action.STRIP:
+            continue
         found = stripped.get(rid)
         if found is None:
-            source = lookup.get(rid)
-            if source is None:
-                raise RuleError(f"rule {rule.id} ({rule.path}): evidence rule {rid!r} is not a known rule")
             m = compile_rule(source)
             if isinstance(m, (BlockMatcher, RecurringMatcher)):
                 bind_scorers(m, dict(lookup))
             found = [(h.start, h.end) for h in _hits(source, m, doc) if not h.replacement]
         spans.extend(found)
-    try:
-        return list(matcher.find_after(doc, spans))
-    except (IndexError, KeyError, ValueError, TypeError, re.error) as exc:
-        raise RuleError(f"rule {rule.id} ({rule.path}) failed: {type(exc).__name__}: {exc}") from None
+    return _collected(rule, lambda: matcher.find_after(doc, spans))
 
 
 def _allowed(cands: list[Candidate], text: str, allow: Sequence[str]) -> list[Candidate]:

@@ -9,6 +9,7 @@ import pytest
 import docclean
 from docclean.errors import RuleError
 from docclean.kinds import compile_rule
+from docclean.model import Action
 from docclean.rules import RuleSet, load_rules
 
 HEAD = "更多护理制度请私信暖医小课堂，微信：wx52341\n\n"
@@ -84,3 +85,21 @@ def test_a_word_pattern_without_groups_is_refused() -> None:
     echo = next(r for r in load_rules().rules if r.id == "BP011")
     with pytest.raises(RuleError, match="word"):
         compile_rule(replace(echo, params={**echo.params, "word": "[\u4e00-\u9fff]{3}"}))
+
+
+def test_rules_made_to_flag_give_no_evidence() -> None:
+    """A user who turns the boilerplate rules into flags keeps every line they find: the notes
+    echoing those lines stay too."""
+    rules = load_rules()
+    echo = next(r for r in rules.rules if r.id == "BP011")
+    flagged = RuleSet(tuple(replace(r, action=Action.FLAG) if r.id in echo.params["evidence"] else r
+                            for r in rules.rules))
+    text = HEAD + PARAS[0] + "——暖医小课堂\n"
+    assert "BP011" in bp011_rules(text, rules)
+    result = docclean.clean(text, rules=flagged, max_removal=1.0)
+    assert [f.rule for f in result.findings if f.rule == "BP011"] == []
+    assert result.text == text
+
+
+def bp011_rules(text: str, rules: RuleSet) -> list[str]:
+    return [f.rule for f in docclean.clean(text, rules=rules, max_removal=1.0).findings]
