@@ -98,9 +98,7 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
         if edits_for is not None and (rule.action is Action.FLAG or rule.safety is None
                                       or not edits_for.allows(rule.safety)):
             continue
-        matcher = compile_rule(rule)
-        if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
-            bind_scorers(matcher, lookup)
+        matcher = _bound(rule, lookup)
         spans = near.get(rule.id) if near is not None else None
         if isinstance(matcher, EchoTailMatcher):
             hits = _echo_hits(rule, matcher, doc, stripped, lookup)
@@ -118,6 +116,14 @@ def detect(doc: Document, ruleset: RuleSet, *, edits_for: FixMode | None = None,
             out.append(Candidate(rule, order, hit.start, hit.end, replacement,
                                  _message(rule, hit, doc.text), hit.suggestion))
     return out
+
+
+def _bound(rule: Rule, lookup: Mapping[str, Rule]) -> Matcher:
+    """The rule's matcher, with the line scorer it reads scores from attached."""
+    matcher = compile_rule(rule)
+    if isinstance(matcher, (BlockMatcher, RecurringMatcher)):
+        bind_scorers(matcher, lookup)
+    return matcher
 
 
 def _hits(rule: Rule, matcher: Matcher, doc: Document, near: list[tuple[int, int]] | None = None) -> list[Hit]:
@@ -152,10 +158,7 @@ def _echo_hits(rule: Rule, matcher: EchoTailMatcher, doc: Document, stripped: di
             continue
         found = stripped.get(rid)
         if found is None:
-            m = compile_rule(source)
-            if isinstance(m, (BlockMatcher, RecurringMatcher)):
-                bind_scorers(m, dict(lookup))
-            found = [(h.start, h.end) for h in _hits(source, m, doc) if not h.replacement]
+            found = [(h.start, h.end) for h in _hits(source, _bound(source, lookup), doc) if not h.replacement]
         spans.extend(found)
     return _collected(rule, lambda: matcher.find_after(doc, spans))
 

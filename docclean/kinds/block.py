@@ -232,7 +232,7 @@ class _NeedsScorer(Protocol):
     def bind(self, scorer: LineScorer) -> None: ...
 
 
-def bind_scorers(matcher: _NeedsScorer, rule_lookup: dict[str, Rule]) -> None:
+def bind_scorers(matcher: _NeedsScorer, rule_lookup: Mapping[str, Rule]) -> None:
     """Attach the scorer rule named in a block rule's params."""
     rule = rule_lookup.get(matcher.scorer_id)
     if rule is None:

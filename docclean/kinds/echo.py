@@ -94,14 +94,18 @@ class EchoTailMatcher:
         vocabulary = [w for w, _ in junk.most_common(self.max_words)]
         finder = re.compile("(?=(" + "|".join(map(re.escape, sorted(vocabulary, key=len, reverse=True))) + "))")
         span_starts = [a for a, _ in spans]
+
+        def stripped_within(lo: int, hi: int) -> bool:
+            k = bisect_right(span_starts, hi) - 1
+            return k >= 0 and spans[k][1] > lo
+
         lines = doc.lines
         starts = lines.starts
         # The stretches where notes can be (from the first set-off near a line's end), outside
         # the stripped text, joined; the junk's words are looked for there only.
         regions: list[tuple[int, int]] = []
         for m in self._stretches.finditer(text):
-            k = bisect_right(span_starts, m.end()) - 1
-            if k < 0 or spans[k][1] <= m.start():
+            if not stripped_within(m.start(), m.end()):
                 regions.append((m.start(), m.end()))
         joined = "\n".join(text[a:b] for a, b in regions)
         offsets = list(accumulate((b - a + 1 for a, b in regions), initial=0))
@@ -112,14 +116,13 @@ class EchoTailMatcher:
             by_line.setdefault(bisect_right(starts, pos) - 1, []).append((pos, m.group(1)))
         # where each line's possible note starts; words after it are at a line's end
         at_ends: Counter[str] = Counter()
-        notes: dict[int, int] = {}
+        notes: list[int] = []  # the lines with a possible note
         for i, found in by_line.items():
             line = lines.line(i)
-            k = bisect_right(span_starts, line.end) - 1
-            first = None if k >= 0 and spans[k][1] > line.start else self._first_set_off(text[line.start : line.end])
+            first = None if stripped_within(line.start, line.end) else self._first_set_off(text[line.start : line.end])
             if first is None:
                 continue
-            notes[i] = first
+            notes.append(i)
             for pos, w in found:
                 if pos >= line.start + first:
                     at_ends[w] += 1

@@ -506,9 +506,8 @@ class LineScorer:
         """Where the evidence of line ``i``'s first positive signal begins (its end: none)."""
         line = doc.lines.line(i)
         first = line.end
-        found: dict[int, set[int]] | None = doc.cache.get(("signal-lines", self.rule.id))
-        which = sorted(found.get(i, ())) if found is not None else range(len(self.signals))
-        for n in which:  # the positive signals whose matches start on the line
+        found: dict[int, set[int]] = doc.cache[("signal-lines", self.rule.id)]  # set by _score, its caller
+        for n in sorted(found.get(i, ())):  # the positive signals whose matches start on the line
             if self.signals[n].weight <= 0:
                 continue
             starts: list[int] | None = doc.cache.get(("signal-starts", self.rule.id, n))
