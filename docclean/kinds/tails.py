@@ -16,8 +16,10 @@ brackets when it opens with one) needs only two lines: a worded insert, not a ma
 Where several notes of a line qualify, the longest is reported. Never
 counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
 note that ``exclude`` matches from end to end (a news item's photo credit, a footnote mark), a
-lead-in ending in a colon, a note holding the end of a sentence, and Markdown headings and code
-(a note that recurs after other lines is reported after a heading or a line of code too).
+lead-in ending in a colon, a note holding the end of a sentence, Markdown headings, and a note
+in Markdown code unless it cannot be the code's own (it opens with a wide mark or character after
+code with no comment, no open string and no Chinese: ``let x = 1;【某某代写】``); a note that
+recurs after other lines is reported after a heading or a line of code too.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
+# a code fence's own line (```js), whose words never hold a wide character
+_FENCE_LINE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,})[A-Za-z0-9_+.#-]*[ \t]*")
+# where a comment starts in a line of code
+_COMMENT = re.compile(r"//|/\*|#|<!--|(?:^|\s)--(?:\s|$)|(?:^|\s);")
 # a lead-in (诗曰：) or a clause that goes on (，)
 _LEAD_IN = ("：", ":", "，", ",", "、")
 # a note holds no end of a sentence outside brackets: text after one is the line's own
@@ -109,7 +115,10 @@ class RepeatedTailMatcher:
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 key = self._key(note)
                 found.append((line.start + start, key))
-                if heading or inside(code, code_starts, line.start + start, line.start + start + 1):
+                if heading:
+                    continue
+                if inside(code, code_starts, line.start + start, line.start + start + 1) \
+                        and not _foreign_to_code(head, note):
                     continue
                 hosts.setdefault(key, set()).add(head)
                 if self._worded(note):
@@ -153,6 +162,19 @@ class RepeatedTailMatcher:
         if note.endswith(_LEAD_IN) or _SENTENCE_END.search(note):
             return False
         return self.exclude is None or search(self.rule, self.exclude, note, doc.time_budget) is None
+
+
+def _foreign_to_code(head: str, note: str) -> bool:
+    """Whether ``note``, glued to the line of code ``head``, cannot be the code's own: it opens
+    with a wide mark or character, after a fence's line or after code with no comment, no string
+    left open and no Chinese (a comment's or a string's words would be the code's own)."""
+    if note[0].isascii():
+        return False
+    if _FENCE_LINE.fullmatch(head):
+        return True
+    if _HAN.search(head) or _COMMENT.search(head):
+        return False
+    return all(head.count(q) % 2 == 0 for q in "'\"`")
 
 
 def _glued_to_code(text: str, p: int) -> bool:
