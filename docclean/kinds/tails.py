@@ -11,7 +11,10 @@ Chinese character. Notes that differ only where a reseller fills in a variable c
 what ``variable`` matches (an account, an ID, a web address) is folded to one mark, and a
 note in one pair of brackets longer than ``opening`` + 3 characters whose words open in
 Chinese is known by its first ``opening`` characters and its closing bracket (（资料来自某某网）,
-（资料来自某某群）). A note with at least ``pair_han`` Chinese characters (in one closed pair of
+（资料来自某某群）); a note led by a mark also counts with the notes that share its mark, first word
+character and last ``frame`` word characters ([由某某续写], [由某某AI续写]) and, out of brackets,
+its first ``opening`` characters (～资源来自某某); such a group needs ``min_lines`` lines, and a
+line counts once in it. A note with at least ``pair_han`` Chinese characters (in one closed pair of
 brackets when it opens with one) needs only two lines: a worded insert, not a mark or a count.
 Where several notes of a line qualify, the longest is reported. Never
 counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
@@ -51,6 +54,9 @@ _MARKED = re.compile("[0-9０-９+＋\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001
 _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
+_WORD_RUN = re.compile("[^\\W_]+")
+# what opens a title or a quotation, not a note
+_QUOTING = frozenset("<《〈“‘「『\"'")
 # a code fence's own line (```js), whose words never hold a wide character
 _FENCE_LINE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,})[A-Za-z0-9_+.#-]*[ \t]*")
 # where a comment starts in a line of code
@@ -78,6 +84,7 @@ class RepeatedTailMatcher:
         self.exclude = compile_patterns(rule, [f"^(?:{x})$" for x in excl], key="exclude") if excl else None
         self.variable = re.compile(str(p["variable"])) if "variable" in p else None
         self.opening = int(p.get("opening", 0))
+        self.frame = int(p.get("frame", 0))
         # a note with at least this many Chinese characters (in one closed pair of brackets when
         # it opens with one) needs only two lines: a worded insert, not a mark or a count
         self.pair_han = int(p.get("pair_han", 0))
@@ -87,7 +94,7 @@ class RepeatedTailMatcher:
         text = doc.text
         code = merged(code_spans(doc))
         code_starts = [a for a, _ in code]
-        notes: dict[int, list[tuple[int, str]]] = {}  # line index -> [(start, key)], longest first
+        notes: dict[int, list[tuple[int, tuple[str, ...]]]] = {}  # line index -> [(start, keys)], longest first
         hosts: dict[str, set[str]] = {}
         han: set[str] = set()
         worded: set[str] = set()
@@ -103,6 +110,7 @@ class RepeatedTailMatcher:
             heading = bool(_HEADING.match(body))
             lo = max(1, len(body) - self.max_len)
             found = []
+            counted: set[str] = set()
             for m in self.set_off.finditer(body, lo):
                 start = m.start()
                 head = body[:start].rstrip()
@@ -113,41 +121,69 @@ class RepeatedTailMatcher:
                     continue  # code or a formula: len(devices)}'), a[1]
                 if body[start].isspace() and not _MARKED.search(note) and not ENDS_SENTENCE.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
-                key = self._key(note)
-                found.append((line.start + start, key))
+                keys = self._keys(note)
+                found.append((line.start + start, keys))
                 if heading:
                     continue
                 if inside(code, code_starts, line.start + start, line.start + start + 1) \
                         and not _foreign_to_code(head, note):
                     continue
-                hosts.setdefault(key, set()).add(head)
-                if self._worded(note):
-                    worded.add(key)
-                if _HAN.search(head):
-                    han.add(key)
+                is_worded, has_han = self._worded(note), _HAN.search(head) is not None
+                for key in keys:
+                    if key in counted:
+                        continue  # a line counts once for a group (two of its notes may share a frame)
+                    counted.add(key)
+                    hosts.setdefault(key, set()).add(head)
+                    if is_worded and key is keys[0]:  # a frame or a lead always needs min_lines
+                        worded.add(key)
+                    if has_han:
+                        han.add(key)
             if found:
                 notes[i] = found
         qualified = {k for k, h in hosts.items()
                      if k in han and (len(h) >= self.min_lines or (len(h) >= 2 and k in worded))}
         for i, found in notes.items():
-            for start, key in found:  # set-offs in order: the first qualifying note is the longest
-                if key in qualified:
+            for start, keys in found:  # set-offs in order: the first qualifying note is the longest
+                counts = [len(hosts[k]) for k in keys if k in qualified]
+                if counts:
                     end = doc.lines.lines[i].end
                     while end > start and text[end - 1].isspace():
                         end -= 1
-                    yield Hit(start, end, None, {"match": text[start:end], "count": len(hosts[key])})
+                    yield Hit(start, end, None, {"match": text[start:end], "count": max(counts)})
                     break
 
-    def _key(self, note: str) -> str:
-        """What notes are grouped by: white space dropped, digits and variables folded."""
+    def _keys(self, note: str) -> tuple[str, ...]:
+        """The groups ``note`` counts in: its own key and, for a note led by a mark and long
+        enough, its frame (the mark and first word character with the last ``frame`` characters:
+        [由某某AI续写], ～关注某某学更多) and its lead (its first ``opening`` characters, for a note
+        not in one pair of brackets: ～资源来自某某, ｜FB搜尋：某某); a seller fills a name in."""
+        plain = self._plain(note)
+        key = self._opening(plain)
+        n = self.frame
+        if not n or len(plain) < 2 + n + 2 or plain[0].isalnum() or plain[0] in _QUOTING \
+                or not plain[1].isalnum():
+            return (key,)
+        keys = [key]
+        end = len(plain) - (plain[-1] in _CLOSERS)
+        if _WORD_RUN.fullmatch(plain, end - n, end):
+            keys.append("\0" + plain[:2] + "…" + plain[end - n :])
+        if plain[0] not in _OPENERS and _WORD_RUN.fullmatch(plain, 1, self.opening):
+            keys.append("\0" + plain[: self.opening] + "…")
+        return tuple(keys)
+
+    def _plain(self, note: str) -> str:
+        """``note`` with white space dropped, digits and variables folded."""
         key = normalised(note)
-        if self.variable is not None:
-            key = self.variable.sub("…", key)
+        return key if self.variable is None else self.variable.sub("…", key)
+
+    def _opening(self, key: str) -> str:
+        """``key`` known by its opening, if it is a long note in one pair of brackets opening
+        with Chinese words (see ``opening``)."""
         n = self.opening
         if n and len(key) > n + 3 and key[0] in _OPENERS and key[-1] in _CLOSERS \
                 and _HAN_OPENING.fullmatch(key, 1, n) \
                 and not any(c in _OPENERS or c in _CLOSERS for c in key[1:-1]):
-            key = key[:n] + "…" + key[-1]
+            return key[:n] + "…" + key[-1]
         return key
 
     def _worded(self, note: str) -> bool:
