@@ -96,3 +96,21 @@ def test_an_ascii_bracket_glued_to_a_word_is_code_not_a_note() -> None:
     lines = ["print(f'可用设备 {len(devices)}')", "print(f'训练设备 {len(devices)}')",
              "print(f'测试设备 {len(devices)}')"]
     assert notes("\n".join(lines) + "\n") == []
+
+
+def test_notes_that_share_a_frame_are_counted_together_and_report_the_group_count() -> None:
+    names = ["智写喵", "妙笔AI", "千字秒出"]
+    text = "".join(p + f"〔由{n}续写〕\n" for p, n in zip(PARAS[:3], names, strict=True)) + PARAS[3] + "\n"
+    found = docclean.clean(text, select=["BP009"]).findings
+    assert [f.text for f in found] == [f"〔由{n}续写〕" for n in names]
+    assert all("3 different lines" in f.message for f in found)
+    # two of them are not enough, however many Chinese characters they hold
+    assert notes("".join(p + f"〔由{n}续写〕\n" for p, n in zip(PARAS[:2], names[:2], strict=True))) == []
+
+
+def test_a_wide_note_after_code_counts_but_one_after_a_comment_does_not() -> None:
+    prose = PARAS[0] + "【会员限定】\n"
+    plain = "```js\nconst a = [];【会员限定】\nlet b = 1;【会员限定】\n```\n"
+    commented = "```js\nconst a = []; // 数组【会员限定】\nlet b = 1; //【会员限定】\n```\n"
+    assert notes(prose + plain) == ["【会员限定】"] * 3
+    assert notes(prose + commented) == []
