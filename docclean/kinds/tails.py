@@ -13,8 +13,9 @@ note in one pair of brackets longer than ``opening`` + 3 characters whose words 
 Chinese is known by its first ``opening`` characters and its closing bracket (（资料来自某某网）,
 （资料来自某某群）); a note led by a mark also counts with the notes that share its mark, first word
 character and last ``frame`` word characters ([由某某续写], [由某某AI续写]) and, out of brackets,
-its first ``opening`` characters (～资源来自某某); such a group needs ``min_lines`` lines, and a
-line counts once in it. A note with at least ``pair_han`` Chinese characters (in one closed pair of
+its mark and first three word characters (～资源来自某某) and its mark and last ``frame`` word
+characters (——某某文书坊敬錄); such a group needs ``min_lines`` lines, and a line counts once in
+it. A note with at least ``pair_han`` Chinese characters (in one closed pair of
 brackets when it opens with one) needs only two lines: a worded insert, not a mark or a count.
 Where several notes of a line qualify, the longest is reported. Never
 counted: a note with no character of a word, symbol or emoji (a closing quote, an ellipsis), a
@@ -55,6 +56,8 @@ _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
 _WORD_RUN = re.compile("[^\\W_]+")
+# marks that lead a note in twos
+_DOUBLE_MARKS = frozenset({"——", "--", "~~", "～～", "==", "//"})
 # what opens a title or a quotation, not a note
 _QUOTING = frozenset("<《〈“‘「『\"'")
 # a code fence's own line (```js), whose words never hold a wide character
@@ -153,22 +156,29 @@ class RepeatedTailMatcher:
                     break
 
     def _keys(self, note: str) -> tuple[str, ...]:
-        """The groups ``note`` counts in: its own key and, for a note led by a mark and long
-        enough, its frame (the mark and first word character with the last ``frame`` characters:
-        [由某某AI续写], ～关注某某学更多) and its lead (its first ``opening`` characters, for a note
-        not in one pair of brackets: ～资源来自某某, ｜FB搜尋：某某); a seller fills a name in."""
+        """The groups ``note`` counts in: its own key and, for a note led by a mark (one or two
+        characters) and long enough, its frame (the mark and first word character with the last
+        ``frame`` characters: [由某某AI续写], ～关注某某学更多) and, for a note not in one pair of
+        brackets, its lead (the mark and three word characters: ～资源来自某某, ｜FB搜尋：某某) and its
+        tail (the mark and the last ``frame`` characters: ——某某文书坊敬錄, —某某农场助农); a
+        seller fills a name in."""
         plain = self._plain(note)
         key = self._opening(plain)
         n = self.frame
-        if not n or len(plain) < 2 + n + 2 or plain[0].isalnum() or plain[0] in _QUOTING \
-                or not plain[1].isalnum():
+        m = 2 if plain[:2] in _DOUBLE_MARKS else 1
+        if not n or len(plain) < m + 1 + n + 2 or plain[0].isalnum() or plain[0] in _QUOTING \
+                or not plain[m].isalnum():
             return (key,)
         keys = [key]
         end = len(plain) - (plain[-1] in _CLOSERS)
-        if _WORD_RUN.fullmatch(plain, end - n, end):
-            keys.append("\0" + plain[:2] + "…" + plain[end - n :])
-        if plain[0] not in _OPENERS and _WORD_RUN.fullmatch(plain, 1, self.opening):
-            keys.append("\0" + plain[: self.opening] + "…")
+        tail = _WORD_RUN.fullmatch(plain, end - n, end) is not None
+        if tail:
+            keys.append("\0" + plain[: m + 1] + "…" + plain[end - n :])
+        if plain[0] not in _OPENERS:
+            if _WORD_RUN.fullmatch(plain, m, m + 3):
+                keys.append("\0" + plain[: m + 3] + "…")
+            if tail:
+                keys.append("\0" + plain[:m] + "…" + plain[end - n :])
         return tuple(keys)
 
     def _plain(self, note: str) -> str:
