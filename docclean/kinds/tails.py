@@ -56,6 +56,8 @@ _OPENERS = frozenset("（(【[〔［「")
 _CLOSERS = frozenset("）)】]〕］」")
 _HAN_OPENING = re.compile("[\u4e00-\u9fff]+")
 _WORD_RUN = re.compile("[^\\W_]+")
+# bars that set off a headline's column
+_BARS = frozenset("｜|")
 # marks that lead a note in twos
 _DOUBLE_MARKS = frozenset({"——", "--", "~~", "～～", "==", "//"})
 # what opens a title or a quotation, not a note
@@ -197,8 +199,9 @@ class RepeatedTailMatcher:
         return key
 
     def _worded(self, note: str) -> bool:
-        """Whether ``note`` is worded enough to count after two lines (see ``pair_han``)."""
-        if not self.pair_han or len(_HAN.findall(note)) < self.pair_han:
+        """Whether ``note`` is worded enough to count after two lines (see ``pair_han``); a name
+        after a bar is a headline's column (…｜某某财经), never worded."""
+        if not self.pair_han or note[0] in _BARS or len(_HAN.findall(note)) < self.pair_han:
             return False
         return note[0] not in _OPENERS or ONE_BRACKET_PAIR.fullmatch(note) is not None
 
