@@ -89,6 +89,7 @@ class RepeatedTailMatcher:
         self.exclude = compile_patterns(rule, [f"^(?:{x})$" for x in excl], key="exclude") if excl else None
         self.variable = re.compile(str(p["variable"])) if "variable" in p else None
         self.opening = int(p.get("opening", 0))
+        # a note led by a mark is also grouped by its frame, its lead and its tail (see ``_keys``)
         self.frame = int(p.get("frame", 0))
         # a note with at least this many Chinese characters (in one closed pair of brackets when
         # it opens with one) needs only two lines: a worded insert, not a mark or a count
@@ -134,12 +135,12 @@ class RepeatedTailMatcher:
                         and not _foreign_to_code(head, note):
                     continue
                 is_worded, has_han = self._worded(note), _HAN.search(head) is not None
-                for key in keys:
+                for j, key in enumerate(keys):
                     if key in counted:
                         continue  # a line counts once for a group (two of its notes may share a frame)
                     counted.add(key)
                     hosts.setdefault(key, set()).add(head)
-                    if is_worded and key is keys[0]:  # a frame or a lead always needs min_lines
+                    if is_worded and j == 0:  # a frame, a lead or a tail always needs min_lines
                         worded.add(key)
                     if has_han:
                         han.add(key)
