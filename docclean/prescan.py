@@ -323,6 +323,16 @@ def _hyperscan() -> Any:
     return hyperscan
 
 
+def rejected(key: int) -> list[str]:
+    """The regexes of gate ``key`` that Hyperscan cannot compile (they are scanned with ``re``,
+    which costs seconds per 10 MB); empty when Hyperscan is not installed."""
+    hyperscan = _hyperscan()
+    if hyperscan is None:
+        return []
+    flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
+    return [source for source in _gates[key] if _database_of(hyperscan, [(source,)], flags) is None]
+
+
 def _database_of(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Any:
     """A Hyperscan database of every regex of ``gates``, each its own expression; ``None`` when
     Hyperscan rejects one of them."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import engine, prescan
+from .kinds import compile_rule
 from .model import Action, FixMode
 from .rules import Rule, RuleSet, RuleTest
 
@@ -69,6 +70,8 @@ def check_rule(rule: Rule, ruleset: RuleSet) -> list[Failure]:
         failures.append(Failure(rule.id, 0, "no near-miss example where the rule must stay quiet"))
     if rule.action is not Action.FLAG and not any(t.fixed is not None for t in rule.tests):
         failures.append(Failure(rule.id, 0, "a fixable rule needs an example with 'fixed'"))
+    failures += [Failure(rule.id, 0, f"Hyperscan rejects its gate {source!r} (it would be scanned with re, slowly)")
+                 for source in _rejected_gates(rule)]
     only = _isolated(ruleset, rule)
     for i, test in enumerate(rule.tests, 1):
         problem = _run_test(rule, only, test)
@@ -78,6 +81,12 @@ def check_rule(rule: Rule, ruleset: RuleSet) -> list[Failure]:
         elif problem is not None:
             failures.append(Failure(rule.id, i, problem))
     return failures
+
+
+def _rejected_gates(rule: Rule) -> list[str]:
+    register = getattr(compile_rule(rule), "register_gates", None)
+    keys: tuple[int, ...] = register() if register is not None else ()
+    return [source for key in keys for source in prescan.rejected(key)]
 
 
 def _run_test(rule: Rule, only: RuleSet, test: RuleTest) -> str | None:

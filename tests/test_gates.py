@@ -173,6 +173,19 @@ def test_a_gate_that_misses_fails_the_rule_s_self_test() -> None:
     assert [f.problem for f in failures] == ["its gate misses ['订阅公众号'] (a prescanned run reports something else)"]
 
 
+def test_a_gate_hyperscan_rejects_fails_the_rule_s_self_test() -> None:
+    if prescan._hyperscan() is None:
+        pytest.skip("Hyperscan is not installed on this platform")
+    data = {"id": "TS904", "name": "t", "category": "boilerplate", "kind": "pattern", "message": "m",
+            "action": "flag", "doc": {"summary": "s"},
+            "params": {"patterns": ["好好学习"], "gate": [r"(好)\1", "天天"]},
+            "tests": [{"text": "要⟦好好学习⟧\n"}, {"text": "好学\n"}]}
+    rule = parse_rule(data)
+    failures = check_rule(rule, RuleSet((*RULES.rules, rule)))
+    assert [f.problem for f in failures] == [
+        "Hyperscan rejects its gate '(好)\\\\1' (it would be scanned with re, slowly)"]
+
+
 def test_derived_gates_skip_digits_and_spaces() -> None:
     assert _pattern_rule({"patterns": ["[0-9]{3}号"]}).gate_key() is None
     assert _pattern_rule({"patterns": ["X{2}号"]}).gate_key() is not None

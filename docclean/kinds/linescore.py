@@ -780,9 +780,9 @@ class LineScorer:
             self._add(doc, found, n, starts)
         return found
 
-    def register_gates(self) -> None:
+    def register_gates(self) -> tuple[int, ...]:
         """Register the gates of the signals that declare one with the prescan (see
-        ``engine.detect``); a gated signal's patterns must never read past a line break."""
+        ``engine.detect``); a gated signal's patterns must never read past a line break. Their keys."""
         for n, sig in enumerate(self.signals):
             if sig.gate is not None and n not in self._gates:
                 gate = checked_gate(self.rule, sig.gate, sig.pattern, f"signals.{sig.name}.gate")
@@ -790,6 +790,8 @@ class LineScorer:
         if self.unspread is not None and self._unspread_gate is None:
             gate = checked_gate(self.rule, self.unspread.gate, self.unspread.lines, "unspread.lines")
             self._unspread_gate = prescan.register(gate)
+        unspread = () if self._unspread_gate is None else (self._unspread_gate,)
+        return (*self._gates.values(), *unspread)
 
     def _gated_lines(self, doc: Document, n: int) -> list[tuple[int, int]] | None:
         """The only lines where signal ``n`` can match, from the prescan; ``None``: all."""

@@ -86,9 +86,10 @@ class PatternMatcher:
         self._gate: int | None = _UNSET
         self._declared_gate = declared_gate(rule, rule.params.get("gate"), "gate")
 
-    def register_gates(self) -> None:
-        """Register this rule's gates with the prescan (see ``engine.detect``)."""
-        self.gate_key()
+    def register_gates(self) -> tuple[int, ...]:
+        """Register this rule's gates with the prescan (see ``engine.detect``); their keys."""
+        key = self.gate_key()
+        return () if key is None else (key,)
 
     def gate_key(self) -> int | None:
         """The prescan key of this rule's gate (see ``prescan``), or ``None`` when it has none.

@@ -137,14 +137,15 @@ class RepetitionMatcher:
             # so ``find_near`` re-checks just the lines the spans touch.
             self.local_window = 1
 
-    def register_gates(self) -> None:
+    def register_gates(self) -> tuple[int, ...]:
         """Register the gates of this rule with the prescan (see ``prescan``): for doubled
         words, the lines where a word is followed by spaces and a word with the same first
-        letter; for phrases, the rule's declared ``gate``."""
+        letter; for phrases, the rule's declared ``gate``. Their keys."""
         if self.unit == "word" and _WORD_GATE_KEY[0] < 0:
             _WORD_GATE_KEY[0] = prescan.register(_word_gate())
         if self._declared_gate is not None and self._gate < 0:
             self._gate = prescan.register(checked_gate(self.rule, self._declared_gate, self.pattern, "gate"))
+        return tuple(k for k in (_WORD_GATE_KEY[0] if self.unit == "word" else -1, self._gate) if k >= 0)
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
