@@ -9,7 +9,8 @@ that has a positive signal: ``position_bonus`` within the first ``head_lines`` o
 nearest non-blank line before or after it reaches the threshold on its own and occurs once
 (reseller lines come in clusters; a repeated watermark says nothing about its neighbours). Lines
 longer than ``max_len`` never score. With ``prose_head = N``, a line whose first positive signal
-comes after a sentence of at least N Han characters that no signal touches (or after N/3 Han
+comes after a sentence of at least N Han characters that no signal touches (or an English one of
+N/2 words ended by a full stop or a colon before a space; or after N/3 Han
 characters, letters or digits and then a decoration or bracket such as ↓↓↓, ☛ or 【) is prose
 with junk appended: the line is not a reseller line (its score stays below the threshold), and
 only the part after the prose is stripped, when it scores on its own. A short tail set off by a
@@ -481,6 +482,11 @@ class LineScorer:
         if ends and (len(_HAN_CHAR.findall(head, 0, ends[-1])) >= self.prose_head
                      or _QUOTED_END.search(head, 0, ends[-1])):  # a quoted line of dialogue is prose
             return line.start + ends[-1]
+        # English prose: a sentence of at least half as many words as ``prose_head`` Han characters,
+        # ended by a full stop or a colon before a space (… GPUs. 更多资料加QQ群：…)
+        latin = [m.end() for m in _LATIN_SENTENCE_END.finditer(head)]
+        if latin and len(_LATIN_WORD.findall(head, 0, latin[-1])) >= max(2, self.prose_head // 2):
+            return line.start + latin[-1]
         if sentences_only:
             return None
         # Otherwise (a headline, a code line with a call glued on) the content runs up to the last
@@ -902,6 +908,8 @@ _KEPT_PROSE = "prose before the junk"  # the reason given to prose kept below th
 _SIGNED_REASON = re.compile(r"[+-][0-9]+$")  # a signal's or a bonus's reason (contact-id+3)
 _GLUED_CONTACT_LEN = 30  # a contact glued to a line (V：ab1234, QQ：12345678) is no longer
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_SENTENCE_END = re.compile(r"(?<=[A-Za-z0-9)\]])[.:!?](?=[ \t\u3000])")  # before a space
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _ENGLISH_END = re.compile(r"[A-Za-z0-9`'\")\]]\.$")  # an English sentence's full stop
 _SET_OFF = re.compile("[（(【\\[〔［—~～\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff★☆]")
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
