@@ -196,7 +196,7 @@ def _compiled(count: int) -> tuple[Any, dict[int, re.Pattern[str]]]:
     hyperscan = _hyperscan()
     database = None
     if hyperscan is not None:
-        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
+        flags = _flags(hyperscan)
         stored = _load(hyperscan, gates, flags)
         if stored is not None:
             taken, db = stored
@@ -329,8 +329,12 @@ def rejected(key: int) -> list[str]:
     hyperscan = _hyperscan()
     if hyperscan is None:
         return []
-    flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
-    return [source for source in _gates[key] if _database_of(hyperscan, [(source,)], flags) is None]
+    return [source for source in _gates[key] if _database_of(hyperscan, [(source,)], _flags(hyperscan)) is None]
+
+
+def _flags(hyperscan: Any) -> int:
+    """The flags every gate is compiled with: UTF-8 text, Unicode classes, ``^``/``$`` at lines."""
+    return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE)
 
 
 def _database_of(hyperscan: Any, gates: list[tuple[str, ...]], flags: int) -> Any:

@@ -145,7 +145,10 @@ class RepetitionMatcher:
             _WORD_GATE_KEY[0] = prescan.register(_word_gate())
         if self._declared_gate is not None and self._gate < 0:
             self._gate = prescan.register(checked_gate(self.rule, self._declared_gate, self.pattern, "gate"))
-        return tuple(k for k in (_WORD_GATE_KEY[0] if self.unit == "word" else -1, self._gate) if k >= 0)
+        keys = [_WORD_GATE_KEY[0]] if self.unit == "word" else []
+        if self._gate >= 0:
+            keys.append(self._gate)
+        return tuple(keys)
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield each run of copies."""
