@@ -143,7 +143,8 @@ def test_the_clean_corpus_loses_no_boilerplate() -> None:
         text = path.read_text(encoding="utf-8")[:120_000]
         result = docclean.clean(text, max_removal=1.0)
         found += [f"{path.name}:{f.line}: {f.message}" for f in result.findings
-                  if f.category == "boilerplate" and not _download_page_mark(path.name, f)]
+                  if f.category == "boilerplate" and not _download_page_mark(path.name, f)
+                  and not _lone_note(path.name, f)]
     assert not found, "\n".join(found[:20])
 
 
@@ -152,6 +153,13 @@ def _download_page_mark(name: str, finding: docclean.Finding) -> bool:
     a repeated stamp, never removed (see test_clean_corpus)."""
     return (name == "literature-luxun-nahan.txt" and finding.rule == "BP010" and not finding.applied
             and finding.text.startswith("_分节阅读_"))
+
+
+def _lone_note(name: str, finding: docclean.Finding) -> bool:
+    """A dash that goes on with 鲁迅's story, which BP012 reports as a lone note after a sentence for
+    a person to judge and never removes (listed in test_clean_corpus)."""
+    return (name, finding.rule, finding.text, finding.applied) == (
+        "literature-luxun-nahan.txt", "BP012", "——你仍旧只是", False)
 
 
 PROSE = [

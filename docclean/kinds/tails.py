@@ -24,6 +24,11 @@ lead-in ending in a colon, a note holding the end of a sentence, Markdown headin
 in Markdown code unless it cannot be the code's own (it opens with a wide mark or character after
 code with no comment, no open string and no Chinese: ``let x = 1;【某某代写】``); a note that
 recurs after other lines is reported after a heading or a line of code too.
+
+With ``after_sentence`` (and ``min_lines = 1``) the kind finds a lone note instead: a note counts
+only where the text before it ends a sentence and holds at least ``min_head`` characters (…任务。
+(Certified Translation Available); a headline's annotation follows a short line), unless it starts
+with one of ``unended`` (an emoji, a left arrow: no heading ends with one), and one line is enough.
 """
 
 from __future__ import annotations
@@ -94,6 +99,11 @@ class RepeatedTailMatcher:
         # a note with at least this many Chinese characters (in one closed pair of brackets when
         # it opens with one) needs only two lines: a worded insert, not a mark or a count
         self.pair_han = int(p.get("pair_han", 0))
+        # only a note after a finished sentence counts (a lone note, set off from the text)
+        self.after_sentence = bool(p.get("after_sentence", False))
+        # with ``after_sentence``: notes that start with one of these marks count after any line
+        self.unended = re.compile(str(p["unended"])) if "unended" in p else None
+        self.min_head = int(p.get("min_head", 0))
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield the note of every line whose note recurs on enough different lines."""
@@ -125,6 +135,9 @@ class RepeatedTailMatcher:
                     continue
                 if _glued_to_code(body, start):
                     continue  # code or a formula: len(devices)}'), a[1]
+                if self.after_sentence and not (self.unended is not None and self.unended.match(note)) \
+                        and (len(head) < self.min_head or not ENDS_SENTENCE.search(head)):
+                    continue
                 if body[start].isspace() and not _MARKED.search(note) and not ENDS_SENTENCE.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 keys = self._keys(note)
