@@ -27,10 +27,16 @@ reseller's line (某某法务 · 让法律服务触手可及, then a blank line,
 none. Blank lines inside the block, and between the block and the text, go with it. Each non-blank
 line of the block is one finding; blank lines ride with the nearest block line.
 
+With ``after_form`` the rule reports, instead of the block, up to ``after_lines`` lines right after
+it (away from the edge) that the block left and that carry one of those marks: each at most
+``after_max_len`` characters, not ending a sentence, not a kept line, a heading or prose with junk
+appended, with no negative signal (see ``_after``).
+
 Params: ``scorer``, ``region`` (``head`` | ``tail``), ``anchor``, ``max_gap``, ``gap_max_len``,
 ``window`` (how many non-blank lines from the edge are examined), ``keep`` (optional regexes;
 default: the scorer's ``own_lines``), ``pair_anchor`` and ``run_anchor`` (optional), ``edge_form`` (optional regexes)
-and ``edge_min_block`` (default 2).
+``edge_min_block`` (default 2), ``after_form`` (optional regexes), ``after_lines`` (default 2) and
+``after_max_len`` (default 80).
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from ..document import Document
 from ..rules import Rule
 from . import Hit, compile_rule
 from .linescore import LineScore, LineScorer, line_counts, nearest_nonblank, nonblank_lines
-from .regexes import compile_patterns
+from .regexes import Pattern, compile_patterns
 
 _SENTENCE_END = frozenset("。！？；…!?;")
 
@@ -68,6 +74,12 @@ class BlockMatcher:
         edge_form = p.get("edge_form", [])
         self.edge_form = compile_patterns(rule, edge_form, key="edge_form") if edge_form else None
         self.edge_min_block = int(p.get("edge_min_block", 2))
+        # with ``after_form``, the rule reports the lines right after the block instead (see
+        # ``_after``): up to ``after_lines`` lines of at most ``after_max_len`` characters
+        after_form = p.get("after_form", [])
+        self.after_form = compile_patterns(rule, after_form, key="after_form") if after_form else None
+        self.after_lines = int(p.get("after_lines", 2))
+        self.after_max_len = int(p.get("after_max_len", 80))
         self._scorer: LineScorer | None = None
 
     def bind(self, scorer: LineScorer) -> None:
@@ -150,7 +162,41 @@ class BlockMatcher:
         if not block:
             return
         block.extend(edge or ())
+        if self.after_form is not None:
+            yield from self._after(doc, max(block) if self.region == "head" else min(block), scores, keep)
+            return
         yield from self._hits(doc, sorted(block), scores)
+
+    def _after(self, doc: Document, last: int, scores: Mapping[int, LineScore],
+               keep: Pattern | None) -> Iterator[Hit]:
+        """The lines right after the block (from its line ``last``, away from the edge) that the
+        block did not take and that look like a reseller's, not the document's start: up to
+        ``after_lines`` of them, each short, not ending a sentence, not the document's own line
+        (``keep``, a heading, prose with junk appended), with no negative signal and with one of
+        the ``after_form`` marks (a pictograph, Latin words beside Chinese, a tilde …). The first
+        line that fails ends the run."""
+        scorer = self._scorer
+        assert scorer is not None
+        bodies = doc.lines.bodies
+        step = 1 if self.region == "head" else -1
+        i, taken = last + step, 0
+        while 0 <= i < len(bodies) and taken < self.after_lines:
+            body = bodies[i].strip()
+            if not body:
+                i += step
+                continue
+            s = scores.get(i)
+            if (len(body) > self.after_max_len or body[-1] in _SENTENCE_END
+                    or (keep is not None and keep.fullmatch(body))
+                    or (s is not None and (s.score < 0 or scorer.kept_prose(doc, i, s)))
+                    or scorer.penalty(body, doc) < 0 or scorer.heading(doc, i)
+                    or self.after_form is None or not self.after_form.search(body)):
+                return
+            line = doc.lines.lines[i]
+            yield Hit(line.start, line.start + len(bodies[i].rstrip()), None,
+                      {"match": body, "reasons": "right after a reseller block"})
+            taken += 1
+            i += step
 
     def _edge_gap(self, pending: list[int], doc: Document, anchors: int) -> list[int]:
         """The gap lines after the block's last anchor that close the block: up to the first one

@@ -117,7 +117,7 @@ class LineScorer:
         # a name's telling signal (not a mere form), if any table of that name has one
         self._telling = {sig.name for sig in self.signals if sig.weight > 0 and not sig.form}
         self._guards = [sig for sig in self.signals if sig.weight < 0]
-        # the guards that mark a heading (see ``_heading``)
+        # the guards that mark a heading (see ``heading``)
         headings = {str(name) for name in p.get("headings", ())}
         self._heading_guards = [sig for sig in self._guards if sig.whole_line and sig.name in headings]
         # whole-line shapes of a document's own title and sign-off, for the block rules
@@ -274,7 +274,7 @@ class LineScorer:
             if below:
                 appended = self._tail_after_prose(doc, i, cut if cut is not None else self._short_sentence_end(doc, i),
                                                   hit_signals[i])
-                if appended is None and cut is None and self._heading(doc, i):
+                if appended is None and cut is None and self.heading(doc, i):
                     appended = self._glued_note(doc, i, spaced=True)
                 if appended is None and any(self.signals[k].name in self.glued_signals for k in hit_signals[i]):
                     appended = self._contact_after_text(doc, i)
@@ -333,7 +333,7 @@ class LineScorer:
             return None
         return line.start + ends[-1]
 
-    def _heading(self, doc: Document, i: int) -> bool:
+    def heading(self, doc: Document, i: int) -> bool:
         """Whether line ``i`` is a heading: a ``whole_line`` guard named in ``headings`` matches it
         (## 典型意义, 第三章 总则). A note glued after a heading is scored on its own."""
         if not self._heading_guards:
@@ -349,7 +349,7 @@ class LineScorer:
         weak signal early in a long sentence must not take the sentence with the ad, but a
         reseller's own preamble goes with its pitch. Last, a call glued with no mark at all
         (``_unmarked_call``)."""
-        glued = self._glued_note(doc, i, spaced=self._heading(doc, i))
+        glued = self._glued_note(doc, i, spaced=self.heading(doc, i))
         if glued is not None:
             return glued[0], LineScore(glued[1].score, (*glued[1].reasons, "glued to the line's own text"))
         appended = self._appended(doc, i) if self.tail_max_len else None

@@ -135,9 +135,10 @@ class RepeatedTailMatcher:
                     continue
                 if _glued_to_code(body, start):
                     continue  # code or a formula: len(devices)}'), a[1]
-                if self.after_sentence and not (self.unended is not None and self.unended.match(note)) \
+                if self.after_sentence and not (self.unended is not None and self.unended.match(note)
+                                                and not head.endswith(_LEAD_IN)) \
                         and (len(head) < self.min_head or not ENDS_SENTENCE.search(head)):
-                    continue
+                    continue  # a field after a label (姓名：[Your Name]) is a template's
                 if body[start].isspace() and not _MARKED.search(note) and not ENDS_SENTENCE.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 keys = self._keys(note)
