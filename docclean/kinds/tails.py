@@ -104,6 +104,8 @@ class RepeatedTailMatcher:
         # with ``after_sentence``: notes that start with one of these marks count after any line
         self.unended = re.compile(str(p["unended"])) if "unended" in p else None
         self.min_head = int(p.get("min_head", 0))
+        # with ``after_sentence``: how the text before a lone note ends (default: a sentence's end)
+        self.head_end = re.compile(str(p["head_end"])) if "head_end" in p else ENDS_SENTENCE
 
     def find(self, doc: Document) -> Iterator[Hit]:
         """Yield the note of every line whose note recurs on enough different lines."""
@@ -135,20 +137,21 @@ class RepeatedTailMatcher:
                     continue
                 if _glued_to_code(body, start):
                     continue  # code or a formula: len(devices)}'), a[1]
-                if self.after_sentence and not (self.unended is not None and self.unended.match(note)
-                                                and not head.endswith(_LEAD_IN)) \
-                        and (len(head) < self.min_head or not ENDS_SENTENCE.search(head)):
-                    continue  # a field after a label (姓名：[Your Name]) is a template's
+                in_code = inside(code, code_starts, line.start + start, line.start + start + 1)
+                foreign = in_code and _foreign_to_code(head, note)
+                if self.after_sentence and not foreign and not self._lone_place(head, note):
+                    continue
                 if body[start].isspace() and not _MARKED.search(note) and not ENDS_SENTENCE.search(head):
                     continue  # set off by spaces alone: a heading's words (第七章　附则), not after a full stop
                 keys = self._keys(note)
                 found.append((line.start + start, keys))
                 if heading:
                     continue
-                if inside(code, code_starts, line.start + start, line.start + start + 1) \
-                        and not _foreign_to_code(head, note):
+                if in_code and not foreign:
                     continue
-                is_worded, has_han = self._worded(note), _HAN.search(head) is not None
+                # a lone note foreign to the code it is glued to needs no Chinese before it
+                is_worded = self._worded(note)
+                has_han = _HAN.search(head) is not None or (foreign and self.after_sentence)
                 for j, key in enumerate(keys):
                     if key in counted:
                         continue  # a line counts once for a group (two of its notes may share a frame)
@@ -171,6 +174,15 @@ class RepeatedTailMatcher:
                         end -= 1
                     yield Hit(start, end, None, {"match": text[start:end], "count": max(counts)})
                     break
+
+    def _lone_place(self, head: str, note: str) -> bool:
+        """Whether ``note`` sits where a lone note counts (``after_sentence``): after a text of at
+        least ``min_head`` characters that ends as ``head_end`` says, or after any text but a
+        label's colon (姓名：[Your Name] is a template's field) when it starts with ``unended``. (A
+        note in Markdown code that cannot be the code's own counts too: see ``find``.)"""
+        if self.unended is not None and self.unended.match(note) and not head.endswith(_LEAD_IN):
+            return True
+        return len(head) >= self.min_head and self.head_end.search(head) is not None
 
     def _keys(self, note: str) -> tuple[str, ...]:
         """The groups ``note`` counts in: its own key and, for a note led by a mark (one or two
