@@ -16,6 +16,10 @@ of their matches is dropped, e.g. a blank form annexed to a law, whose fields ar
 blank), ``min_lines`` (the rule reports nothing unless it matches on at least this many lines: a
 shape that is junk only when a reseller repeats it; with ``min_lines_by``, a regex, only hits of
 the same kind add up: the same first match of it, or the same text besides its matches),
+``max_texts`` (the rule reports nothing when its hits hold more different texts than this: a
+shape that is junk only where it is rare, such as a line of English in a Chinese document),
+``needs`` (a table of ``patterns`` and ``count``: the rule reports nothing unless they match
+``count`` times or more, e.g. a rule for Chinese documents only),
 ``whole_runs`` (true: a hit whose text is repeated right before it on its line, 【a】【a】【a】,
 starts at the first copy, so that one cleaning takes the whole run),
 ``gate`` (stdlib regexes, one of which matches on every line where the patterns can match:
@@ -73,6 +77,11 @@ class PatternMatcher:
             self.unless = compile_patterns(rule, unless["patterns"], key="unless.patterns")
             self.unless_count = int(unless.get("count", 1))
         self.min_lines = int(p.get("min_lines", 1))
+        # more different hit texts than this: the shape is the document's own (say, its English)
+        self.max_texts = int(p.get("max_texts", 0))
+        needs = p.get("needs")
+        self.needs = compile_patterns(rule, needs["patterns"], key="needs.patterns") if needs else None
+        self.needs_count = int(needs.get("count", 1)) if needs else 0
         by = p.get("min_lines_by")
         self.min_lines_by = compile_patterns(rule, [by], key="min_lines_by") if by else None
         self.skip_code = bool(p.get("skip_code", False))
@@ -111,7 +120,9 @@ class PatternMatcher:
         use (parsing the regexes takes a moment)."""
         if self._local is None:
             self._local = bool(
-                self.unless is None and self.min_lines == 1 and not self.zones and not self.skip_code
+                self.unless is None and self.min_lines == 1 and not self.max_texts and self.needs is None
+                and not self.zones
+                and not self.skip_code
                 and line_confined(self.pattern)
                 and (self.exceptions is None or line_confined(self.exceptions)))
         return 1 if self._local else None
@@ -125,6 +136,12 @@ class PatternMatcher:
             return
         if self.min_lines > 1:
             yield from self._repeated(doc, list(self._hits(doc)))
+            return
+        if self.max_texts or self.needs is not None:
+            hits = list(self._hits(doc))
+            if hits and self._needs_met(doc.text) and (
+                    not self.max_texts or len({doc.text[h.start : h.end].strip() for h in hits}) <= self.max_texts):
+                yield from hits
             return
         yield from self._hits(doc)
 
@@ -215,6 +232,12 @@ class PatternMatcher:
                 doc.cache[key] = found
             spans.extend(found)
         return merged(spans)
+
+    def _needs_met(self, text: str) -> bool:
+        """Whether ``needs`` matches ``text`` at least ``count`` times (always, without ``needs``)."""
+        if self.needs is None:
+            return True
+        return any(seen >= self.needs_count for seen, _ in enumerate(self.needs.finditer(text), 1))
 
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
