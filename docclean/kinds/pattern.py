@@ -138,9 +138,8 @@ class PatternMatcher:
             yield from self._repeated(doc, list(self._hits(doc)))
             return
         if self.max_texts or self.needs is not None:
-            hits = list(self._hits(doc))
-            if hits and self._needs_met(doc.text) and (
-                    not self.max_texts or len({doc.text[h.start : h.end].strip() for h in hits}) <= self.max_texts):
+            hits = self._rare_hits(doc)
+            if hits and self._needs_met(doc.text):
                 yield from hits
             return
         yield from self._hits(doc)
@@ -232,6 +231,18 @@ class PatternMatcher:
                 doc.cache[key] = found
             spans.extend(found)
         return merged(spans)
+
+    def _rare_hits(self, doc: Document) -> list[Hit]:
+        """All hits, or none once they hold more than ``max_texts`` different texts (the scan
+        stops there: a document full of the shape holds it as its own)."""
+        hits: list[Hit] = []
+        texts: set[str] = set()
+        for h in self._hits(doc):
+            hits.append(h)
+            texts.add(doc.text[h.start : h.end].strip())
+            if self.max_texts and len(texts) > self.max_texts:
+                return []
+        return hits
 
     def _needs_met(self, text: str) -> bool:
         """Whether ``needs`` matches ``text`` at least ``count`` times (always, without ``needs``)."""
