@@ -21,12 +21,14 @@ KNOWN = {
 # on lines of their own. They are not 鲁迅's text.
 PAGED = "literature-luxun-nahan.txt"
 
-# Lone notes after a line's last sentence that BP012 reports for a person to judge (flagged, not
+# Lines that the rules finding junk by its place report for a person to judge (flagged, not
 # removed) and that are the text's own: a dash that goes on with 鲁迅's story and a critic's
-# credit after a quoted review.
+# credit after a quoted review (lone notes after a sentence), and a headline in Japanese.
 LONE_NOTES = {
     (PAGED, "BP012", "——你仍旧只是"),
     ("wiki-cmrc2018-dev-contexts.txt", "BP012", "（鲍伯·费利评）"),
+    # a Japanese headline among the Chinese ones, reported by BP016 as a short line in kana
+    ("news-headlines-tnews-toutiao.txt", "BP016", "スズキは中国市場に残れるのか 北京モーターショーでも注目された去就"),
 }
 
 

@@ -121,3 +121,12 @@ def test_needs_runs_a_rule_only_where_its_patterns_match_often_enough(tmp_path: 
     rules = _pattern_rule(tmp_path, "needs = { patterns = ['[甲乙丙]'], count = 3 }")
     assert len(docclean.clean("甲【AB】\n乙丙\n", rules=rules, select=["ZZ201"]).findings) == 1
     assert docclean.clean("甲【AB】\n乙\n", rules=rules, select=["ZZ201"]).findings == ()
+
+
+def test_a_short_kana_or_hangul_line_is_flagged_only_where_such_lines_are_few() -> None:
+    greeting = "いらっしゃいませ！欢迎来到某某日语学社～"
+    text = PROSE[0] + "\n" + greeting + "\n" + PROSE[1] + "\n"
+    assert flagged(text, "BP016") == [greeting]
+    many = [f"第{n}課 よろしくお願いします" for n in range(1, 10)]
+    japanese = PROSE[0] + "\n" + "\n".join(many) + "\n" + PROSE[1] + "\n"
+    assert flagged(japanese, "BP016") == []
