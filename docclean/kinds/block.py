@@ -163,18 +163,19 @@ class BlockMatcher:
             return
         block.extend(edge or ())
         if self.after_form is not None:
-            yield from self._after(doc, max(block) if self.region == "head" else min(block), scores, keep)
+            last = max(block) if self.region == "head" else min(block)
+            yield from self._after(doc, last, scores, keep, self.after_form)
             return
         yield from self._hits(doc, sorted(block), scores)
 
     def _after(self, doc: Document, last: int, scores: Mapping[int, LineScore],
-               keep: Pattern | None) -> Iterator[Hit]:
+               keep: Pattern | None, form: Pattern) -> Iterator[Hit]:
         """The lines right after the block (from its line ``last``, away from the edge) that the
         block did not take and that look like a reseller's, not the document's start: up to
         ``after_lines`` of them, each short, not ending a sentence, not the document's own line
         (``keep``, a heading, prose with junk appended), with no negative signal and with one of
-        the ``after_form`` marks (a pictograph, Latin words beside Chinese, a tilde …). The first
-        line that fails ends the run."""
+        the ``after_form`` marks, ``form`` (a pictograph, Latin words beside Chinese, a tilde …).
+        The first line that fails ends the run."""
         scorer = self._scorer
         assert scorer is not None
         bodies = doc.lines.bodies
@@ -190,7 +191,7 @@ class BlockMatcher:
                     or (keep is not None and keep.fullmatch(body))
                     or (s is not None and (s.score < 0 or scorer.kept_prose(doc, i, s)))
                     or scorer.penalty(body, doc) < 0 or scorer.heading(doc, i)
-                    or self.after_form is None or not self.after_form.search(body)):
+                    or not form.search(body)):
                 return
             line = doc.lines.lines[i]
             yield Hit(line.start, line.start + len(bodies[i].rstrip()), None,

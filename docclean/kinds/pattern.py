@@ -103,11 +103,11 @@ class PatternMatcher:
     def gate_key(self) -> int | None:
         """The prescan key of this rule's gate (see ``prescan``), or ``None`` when it has none.
         Worked out on first use, like ``local_window``; the anchors of the quiet zones and of
-        ``unless`` are registered with it, so that one prescan serves them too."""
+        ``unless`` and ``needs`` are registered with it, so that one prescan serves them too."""
         if self._gate == _UNSET:
             sources = _gate_sources(self.rule, self.pattern, self._declared_gate)
             self._gate = prescan.register(sources) if sources else None
-            for extra in [*self.zones, self.unless]:
+            for extra in [*self.zones, self.unless, self.needs]:
                 if extra is not None:
                     _anchor_key(extra)
         return self._gate
@@ -120,9 +120,8 @@ class PatternMatcher:
         use (parsing the regexes takes a moment)."""
         if self._local is None:
             self._local = bool(
-                self.unless is None and self.min_lines == 1 and not self.max_texts and self.needs is None
-                and not self.zones
-                and not self.skip_code
+                self.unless is None and self.needs is None and self.min_lines == 1 and not self.max_texts
+                and not self.zones and not self.skip_code
                 and line_confined(self.pattern)
                 and (self.exceptions is None or line_confined(self.exceptions)))
         return 1 if self._local else None
@@ -139,7 +138,7 @@ class PatternMatcher:
             return
         if self.max_texts or self.needs is not None:
             hits = self._rare_hits(doc)
-            if hits and self._needs_met(doc.text):
+            if hits and self._needs_met(doc):
                 yield from hits
             return
         yield from self._hits(doc)
@@ -244,17 +243,19 @@ class PatternMatcher:
                 return []
         return hits
 
-    def _needs_met(self, text: str) -> bool:
-        """Whether ``needs`` matches ``text`` at least ``count`` times (always, without ``needs``)."""
-        if self.needs is None:
-            return True
-        return any(seen >= self.needs_count for seen, _ in enumerate(self.needs.finditer(text), 1))
+    def _needs_met(self, doc: Document) -> bool:
+        """Whether ``needs`` matches at least ``count`` times (always, without ``needs``)."""
+        return self.needs is None or self._matches_at_least(doc, self.needs, self.needs_count)
 
     def _unless_met(self, doc: Document) -> bool:
         assert self.unless is not None
-        matches = scan(self.rule, self.unless, doc.text, doc.time_budget,
-                       lines=_anchor_lines(doc, self.unless))
-        return any(seen >= self.unless_count for seen, _ in enumerate(matches, 1))
+        return self._matches_at_least(doc, self.unless, self.unless_count)
+
+    def _matches_at_least(self, doc: Document, pattern: Pattern, count: int) -> bool:
+        """Whether ``pattern`` matches ``doc``'s text ``count`` times or more (through its literal
+        anchor where it has one, within the time budget)."""
+        matches = scan(self.rule, pattern, doc.text, doc.time_budget, lines=_anchor_lines(doc, pattern))
+        return any(seen >= count for seen, _ in enumerate(matches, 1))
 
     def _excepted(self, doc: Document, start: int, end: int) -> bool:
         if self.exceptions is None:
